@@ -1,0 +1,38 @@
+# liveblog: the two commands are `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := captures/cnn-2023-07-08-russia-ukraine.txt
+SAMPLE_URL := https://www.cnn.com/europe/live-news/russia-ukraine-war-news-07-08-23/
+export TZ := UTC
+export LC_ALL := C.UTF-8
+
+.PHONY: site test serve bench golden clean check screenshots
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+site: $(BIN)/.installed
+	$(BIN)/liveblog import $(SAMPLE) --source-url $(SAMPLE_URL)
+	$(BIN)/liveblog build
+
+check: site
+	$(BIN)/liveblog check public
+
+screenshots: site
+	bash scripts/install-test-deps.sh
+	$(BIN)/python scripts/screenshots.py public docs/screenshots
+
+test: $(BIN)/.installed
+	bash scripts/install-test-deps.sh
+	$(BIN)/mypy generator
+	$(BIN)/python -m pytest -q
+
+golden: $(BIN)/.installed
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+clean:
+	rm -rf public public.tmp-* $(VENV) node_modules .pytest_cache .mypy_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,170 @@
+"""The `liveblog` command line: thin click commands over the core modules.
+
+The only module that imports click. Each command parses its options, calls
+one function, and prints a summary. A `SiteError` becomes `Error: …` on
+stderr with exit code 1; click's usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator import __version__
+from generator.errors import SiteError
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    site: Path
+    verbosity: int  # -1 quiet, 0 normal, 1 verbose
+
+    def say(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity >= 1:
+            click.echo(message)
+
+    def warn(self, message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class _Group(click.Group):
+    """Turns a SiteError raised anywhere below into one line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SiteError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="liveblog")
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (the one holding site.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say more.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.pass_context
+def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool) -> None:
+    """A static site generator for archived news live blogs.
+
+    \b
+    Example:
+      liveblog import captures/cnn-2023-07-08-russia-ukraine.txt
+      liveblog build
+    """
+    ctx.obj = Context(site=site, verbosity=-1 if quiet else (1 if verbose else 0))
+
+
+@main.command("import")
+@click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--content",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Content folder to write into (default: content/ in the site).",
+)
+@click.option("--source-url", default=None, help="Where the capture was taken from.")
+@click.option("--captured-at", default=None, help="When it was captured (ISO 8601 with offset).")
+@pass_context
+def import_command(
+    obj: Context,
+    captures: tuple[Path, ...],
+    content: Path | None,
+    source_url: str | None,
+    captured_at: str | None,
+) -> None:
+    """Parse captured live blogs into content/ (Markdown + YAML front matter).
+
+    \b
+    Example:
+      liveblog import captures/cnn-2023-07-08-russia-ukraine.txt \\
+        --source-url https://www.cnn.com/europe/live-news/russia-ukraine-war-news-07-08-23/
+    """
+    from generator.config import load_config
+    from generator.importer import import_captures
+
+    config = load_config(obj.site)
+    reports = import_captures(
+        config, list(captures), content_dir=content, source_url=source_url, captured_at=captured_at
+    )
+    for report in reports:
+        for warning in report.warnings:
+            where = f"{report.capture}:{warning.line}: " if warning.line else f"{report.capture}: "
+            obj.warn(where + warning.message)
+        declared = f" of {report.declared} declared" if report.declared is not None else ""
+        partial = " (partial capture)" if report.partial else ""
+        obj.say(
+            f"{report.capture} → content/{report.blog}/: {report.found} posts{declared}{partial}; "
+            f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged"
+        )
+    written = reports[-1].written if reports else ()
+    for path in written:
+        obj.detail(f"wrote {path}")
+
+
+@main.command("build")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: public/ in the site).")
+@click.option("--base-url", default=None, help="Override base_url of site.toml.")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@pass_context
+def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool) -> None:
+    """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
+
+    \b
+    Example:
+      liveblog build --base-url https://example.github.io/liveblog-archive/
+    """
+    from generator.build import build
+
+    report = build(obj.site, output=output, base_url=base_url, drafts=drafts)
+    obj.say(
+        f"built {report.files:,} files ({report.posts:,} posts, {report.days:,} days, "
+        f"{report.topics:,} topics) in {report.seconds:.2f} s → {report.output}"
+    )
+
+
+@main.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", default=None, help="The URL the site is served from (default: site.toml).")
+@pass_context
+def check_command(obj: Context, directory: Path | None, base_url: str | None) -> None:
+    """Validate a built site offline: links, #anchors, feeds, sitemap, titles.
+
+    Exits 1 when anything is wrong, printing each problem with its page.
+
+    \b
+    Example:
+      liveblog check public
+    """
+    from generator.check import check_site
+    from generator.config import load_config
+
+    if base_url is None:
+        base_url = load_config(obj.site).base_url
+    root = directory if directory is not None else obj.site / "public"
+    report = check_site(root, base_url)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    summary = (f"checked {report.pages:,} pages and {report.links:,} links in {root}: "
+               f"{len(report.problems):,} problems")
+    if report.problems:
+        raise SiteError(summary)
+    obj.say(summary)

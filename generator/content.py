@@ -1,0 +1,215 @@
+"""content/ → the `Site` model.
+
+Reads every `_blog.md` and post file, checks each field's type, and reports
+the first problem as a `SiteError` naming the file and the line of the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from generator import frontmatter
+from generator.errors import SiteError
+from generator.model import Blog, Post, Site, make_site
+
+BLOG_FILE = "_blog.md"
+
+POST_KEYS = frozenset(
+    {"id", "title", "published", "byline", "authors", "location", "topics", "blog",
+     "position", "draft", "cut_off"}
+)
+BLOG_KEYS = frozenset(
+    {"title", "series", "date", "authors", "outlet", "updated", "declared_posts",
+     "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Typed access to one file's front matter; every failure names file and line."""
+
+    meta: dict[str, Any]
+    text: str
+    path: Path
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> SiteError:
+        line = frontmatter.key_line(self.text, key) or 1
+        return SiteError(f"'{key}': {message}", path=self.path, line=line, hint=hint)
+
+    def check_keys(self, known: frozenset[str]) -> None:
+        for key in self.meta:
+            if not isinstance(key, str) or key not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else None
+                raise self.fail(str(key), "unknown key", hint)
+
+    def text_(self, key: str, *, required: bool = False) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                raise SiteError(f"missing '{key}'", path=self.path, line=2)
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list of strings, like [A, B]")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(key, f"every item must be a non-empty string, not {item!r}")
+        return tuple(value)
+
+    def moment(self, key: str, *, required: bool = False) -> datetime | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                raise SiteError(f"missing '{key}'", path=self.path, line=2,
+                                hint="add an ISO 8601 time like 2023-07-08T11:29:00-04:00")
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                raise self.fail(key, f"not an ISO 8601 time: {value!r}") from None
+        if not isinstance(value, datetime):
+            raise self.fail(key, "must be a time like 2023-07-08T11:29:00-04:00")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise self.fail(key, "has no UTC offset", hint="write it like 2023-07-08T11:29:00-04:00")
+        return value
+
+    def day(self, key: str) -> date:
+        value = self.meta.get(key)
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                raise self.fail(key, f"not a date like 2023-07-08: {value!r}") from None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            if value is None:
+                raise SiteError(f"missing '{key}'", path=self.path, line=2)
+            raise self.fail(key, "must be a date like 2023-07-08")
+        return value
+
+    def integer(self, key: str, default: int | None = None) -> int | None:
+        value = self.meta.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(key, "must be a whole number")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+
+def _read(path: Path) -> tuple[_Fields, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SiteError(f"not UTF-8 text ({error.reason})", path=path) from None
+    except OSError as error:
+        raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
+    meta, body, _line = frontmatter.split(text, path)
+    return _Fields(meta, text, path), body
+
+
+def read_blog(path: Path) -> Blog:
+    fields, body = _read(path)
+    fields.check_keys(BLOG_KEYS)
+    title = fields.text_("title", required=True)
+    assert title is not None
+    return Blog(
+        slug=path.parent.name,
+        title=title,
+        series=fields.text_("series"),
+        date=fields.day("date"),
+        authors=fields.strings("authors"),
+        outlet=fields.text_("outlet"),
+        updated=fields.moment("updated"),
+        declared_posts=fields.integer("declared_posts"),
+        archived_posts=fields.integer("archived_posts", 0) or 0,
+        partial=fields.flag("partial"),
+        source_url=fields.text_("source_url"),
+        captured_at=fields.moment("captured_at"),
+        capture=fields.text_("capture"),
+        capture_sha256=fields.text_("capture_sha256"),
+        description=body.strip("\n"),
+        source=str(path),
+    )
+
+
+def read_post(path: Path, blog: str) -> Post:
+    fields, body = _read(path)
+    fields.check_keys(POST_KEYS)
+    post_id = fields.text_("id", required=True)
+    title = fields.text_("title", required=True)
+    published = fields.moment("published", required=True)
+    assert post_id is not None and title is not None and published is not None
+    if fields.meta.get("blog", blog) != blog:
+        raise fields.fail("blog", f"says {fields.meta['blog']!r} but the file is in {blog!r}/")
+    return Post(
+        id=post_id,
+        title=title,
+        published=published,
+        byline=fields.text_("byline"),
+        authors=fields.strings("authors"),
+        location=fields.text_("location"),
+        topics=tuple(dict.fromkeys(fields.strings("topics"))),
+        blog=blog,
+        position=fields.integer("position", 0) or 0,
+        draft=fields.flag("draft"),
+        cut_off=fields.flag("cut_off"),
+        body=body.strip("\n"),
+        source=str(path),
+    )
+
+
+def load_site(
+    content_dir: Path,
+    tz: Any,
+    *,
+    drafts: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Site:
+    """Read every blog folder under `content_dir` into a Site."""
+    if not content_dir.is_dir():
+        raise SiteError("no content folder", path=content_dir,
+                        hint="run `liveblog import CAPTURE` first")
+    blogs: list[Blog] = []
+    posts: list[Post] = []
+    seen: dict[str, str] = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        blog_file = folder / BLOG_FILE
+        post_files = sorted(p for p in folder.glob("*.md") if p.name != BLOG_FILE)
+        if not blog_file.is_file():
+            if post_files:
+                raise SiteError(f"no {BLOG_FILE} in this blog folder", path=folder,
+                                hint="each folder under content/ is one live blog")
+            continue
+        blogs.append(read_blog(blog_file))
+        for path in post_files:
+            post = read_post(path, folder.name)
+            if post.id in seen:
+                raise SiteError(f"duplicate id {post.id!r}, also used in {seen[post.id]}", path=path,
+                                line=frontmatter.key_line(path.read_text(encoding="utf-8"), "id"))
+            seen[post.id] = str(path)
+            if drafts or not post.draft:
+                posts.append(post)
+            if progress is not None:
+                progress(1)
+    return make_site(blogs, posts, tz)

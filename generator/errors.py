@@ -1,0 +1,35 @@
+"""The one error type for problems in the user's input or site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SiteError(Exception):
+    """A problem the user can fix: bad input, bad config, an unwritable folder.
+
+    ``str()`` gives ``path:line: message`` (and `` (hint)``), one line, so the
+    CLI can print it as is. Anything that is not a SiteError is a bug.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+        text = where + self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split("\n"))

@@ -1,0 +1,121 @@
+"""The site model: frozen records and the pure function that groups them.
+
+Nothing here reads files or knows about settings: `make_site` takes blogs,
+posts and the site's time zone and returns days (cut in that zone) and
+topics (with unique slugs). URLs are computed once in `urls.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from slugify import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class Blog:
+    slug: str  # its folder name under content/
+    title: str
+    series: str | None
+    date: date
+    authors: tuple[str, ...]
+    outlet: str | None
+    updated: datetime | None
+    declared_posts: int | None
+    archived_posts: int
+    partial: bool
+    source_url: str | None
+    captured_at: datetime | None
+    capture: str | None
+    capture_sha256: str | None
+    description: str  # Markdown body of _blog.md (usually empty)
+    source: str  # path of _blog.md, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    title: str
+    published: datetime  # aware, with the offset in force that day
+    byline: str | None
+    authors: tuple[str, ...]
+    location: str | None
+    topics: tuple[str, ...]
+    blog: str  # Blog.slug
+    position: int
+    draft: bool
+    cut_off: bool
+    body: str  # Markdown
+    source: str  # path of the post file, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: date  # in the site's time zone
+    posts: tuple[Post, ...]  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    slug: str
+    posts: tuple[Post, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    blogs: tuple[Blog, ...]  # newest first
+    posts: tuple[Post, ...]  # oldest first
+    days: tuple[Day, ...]  # oldest first
+    topics: tuple[Topic, ...]  # by name
+    tz: tzinfo
+
+    def blog(self, slug: str) -> Blog:
+        for blog in self.blogs:
+            if blog.slug == slug:
+                return blog
+        raise KeyError(slug)
+
+
+def local_day(moment: datetime, tz: tzinfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def chronological(posts: Iterable[Post]) -> tuple[Post, ...]:
+    """Oldest first; ties broken by id so the order never depends on input order."""
+    return tuple(sorted(posts, key=lambda post: (post.published, post.id)))
+
+
+def make_site(blogs: Iterable[Blog], posts: Iterable[Post], tz: tzinfo) -> Site:
+    ordered = chronological(posts)
+    days = tuple(
+        Day(date=day, posts=tuple(group))
+        for day, group in itertools.groupby(ordered, key=lambda post: local_day(post.published, tz))
+    )
+    by_topic: dict[str, list[Post]] = {}
+    for post in ordered:
+        for name in post.topics:
+            by_topic.setdefault(name, []).append(post)
+    taken: set[str] = set()
+    topics = []
+    for name in sorted(by_topic, key=lambda n: (n.casefold(), n)):
+        topics.append(
+            Topic(name=name, slug=unique_slug(name, taken), posts=tuple(reversed(by_topic[name])))
+        )
+    newest_blogs = tuple(sorted(blogs, key=lambda b: (b.date, b.slug), reverse=True))
+    return Site(blogs=newest_blogs, posts=ordered, days=days, topics=tuple(topics), tz=tz)
+
+
+def unique_slug(name: str, taken: set[str]) -> str:
+    """A slug for `name` that is not yet in `taken` (which it joins): nato, nato-2, …"""
+    base = slugify(name, max_length=60, word_boundary=True) or "topic"
+    candidate = base
+    for number in itertools.count(2):
+        if candidate not in taken:
+            break
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate

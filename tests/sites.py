@@ -1,0 +1,71 @@
+"""Tiny sites for tests, built inline (like MkDocs' tempdir(files=…))."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "captures" / "cnn-2023-07-08-russia-ukraine.txt"
+SAMPLE_URL = "https://www.cnn.com/europe/live-news/russia-ukraine-war-news-07-08-23/"
+
+SITE_TOML = """\
+title = "Test archive"
+base_url = "https://example.org/liveblog-archive/"
+timezone = "America/New_York"
+
+[zones]
+ET = "America/New_York"
+
+[topics]
+"NATO" = ["NATO"]
+"""
+
+BLOG = """\
+---
+title: A test live blog
+series: Test news
+date: 2023-07-08
+authors: [Ann Author]
+outlet: CNN
+updated: 2023-07-08T17:38:00-04:00
+declared_posts: 2
+archived_posts: 2
+---
+"""
+
+
+def post(post_id: str, published: str, title: str = "A post", body: str = "Some text.",
+         topics: str = "[Test news]", extra: str = "") -> str:
+    return (
+        f"---\nid: {post_id}\ntitle: {title}\npublished: {published}\n"
+        f"authors: [Ann Author]\ntopics: {topics}\nblog: 2023-07-08-test-news\nposition: 1\n"
+        f"{extra}---\n\n{body}\n"
+    )
+
+
+def make_site(root: Path, files: Mapping[str, str] | None = None, *, theme: bool = True,
+              site_toml: str = SITE_TOML) -> Path:
+    """A site folder: site.toml, the project's templates/ and static/, and `files`."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.toml").write_text(site_toml, encoding="utf-8")
+    if theme:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "static", root / "static")
+    (root / "content").mkdir(exist_ok=True)
+    for rel, text in (files or {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root, by relative path: compare before/after to prove nothing changed."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".venv" not in p.parts
+    }

@@ -1,0 +1,164 @@
+"""`liveblog build` on tiny sites: safety, atomic output, reproducibility."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from sites import BLOG, SITE_TOML, make_site, post, snapshot
+
+BLOG_DIR = "content/2023-07-08-test-news"
+
+
+def build(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--site", str(root), "build", *args])
+    return result.exit_code, result.output
+
+
+def test_build_writes_every_page_of_a_small_site(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {
+        f"{BLOG_DIR}/_blog.md": BLOG,
+        f"{BLOG_DIR}/a.md": post("2023-07-08-1000-a", "2023-07-08T10:00:00-04:00", topics="[Test news, NATO]"),
+        f"{BLOG_DIR}/b.md": post("2023-07-09-0030-b", "2023-07-09T00:30:00-04:00"),
+    })
+    code, output = build(root)
+    assert code == 0, output
+    assert re.match(r"built \d+ files \(2 posts, 2 days, 2 topics\) in \d+\.\d\d s → ", output)
+    files = set(snapshot(root / "public"))
+    assert {
+        "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
+        "2023/07/08/index.html", "2023/07/09/index.html",
+        "2023/07/08/1000-a/index.html", "2023/07/09/0030-b/index.html",
+        "live/2023-07-08-test-news/index.html", "topics/index.html",
+        "topics/nato/index.html", "topics/nato/feed.xml",
+        "topics/test-news/index.html", "topics/test-news/feed.xml",
+    } <= files
+    day = (root / "public/2023/07/08/index.html").read_text()
+    assert 'href="/liveblog-archive/2023/07/09/"' in day  # next day
+    assert 'rel="next"' in day
+
+
+def test_topic_pages_paginate(tmp_path: Path) -> None:
+    posts = {f"{BLOG_DIR}/p{i}.md": post(f"2023-07-08-10{i:02d}-p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
+             for i in range(5)}
+    toml = SITE_TOML.replace("timezone", "posts_per_page = 2\ntimezone")
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG, **posts}, site_toml=toml)
+    assert build(root)[0] == 0
+    topic = root / "public/topics/test-news"
+    pages = sorted(p.relative_to(topic).as_posix() for p in topic.rglob("index.html"))
+    assert pages == ["index.html", "page/2/index.html", "page/3/index.html"]
+    first = (root / "public/topics/test-news/index.html").read_text()
+    assert first.count('<article class="post') == 2 and "page 1 of 3" in first
+    assert 'href="/liveblog-archive/topics/test-news/page/2/"' in first
+
+
+def test_base_url_override_changes_every_link(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
+                                f"{BLOG_DIR}/a.md": post("a", "2023-07-08T10:00:00-04:00")})
+    assert build(root, "--base-url", "https://owner.github.io/repo/")[0] == 0
+    for page in (root / "public").rglob("*.html"):
+        for link in re.findall(r'(?:href|src)="(/[^"]*)"', page.read_text()):
+            assert link.startswith("/repo/"), (page, link)
+
+
+XSS_BODY = """\
+Plain words.
+
+<script>alert("body")</script>
+
+<img src="x" onerror="alert('img')">
+
+[click](javascript:alert('link')) and <a href="JaVaScRiPt:alert(1)" onclick="alert(2)">raw</a>
+
+<iframe src="https://evil.example/"></iframe> <svg onload="alert(3)"></svg>
+"""
+
+
+def test_nothing_executable_reaches_any_page_or_feed(tmp_path: Path) -> None:
+    title = "'Breaking </script><script>alert(\"title\")</script>'"
+    root = make_site(tmp_path, {
+        f"{BLOG_DIR}/_blog.md": BLOG.replace("A test live blog", "Blog </script><script>alert(9)</script>"),
+        f"{BLOG_DIR}/a.md": post("2023-07-08-1000-a", "2023-07-08T10:00:00-04:00", title=title, body=XSS_BODY),
+    })
+    code, output = build(root)
+    assert code == 0, output
+    for path in (root / "public").rglob("*"):
+        if path.suffix not in (".html", ".xml"):
+            continue
+        text = path.read_text()
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", text, flags=re.S | re.I)
+        for attributes, content in scripts:
+            assert 'type="application/ld+json"' in attributes, path
+            assert "</" not in content and "<script" not in content.lower(), path
+        assert not re.search(r"<(iframe|svg|object|embed)\b", text, re.I), path
+        assert not re.search(r"\son\w+\s*=", text, re.I), path
+        assert "javascript:" not in text.lower(), path
+    feed = feedparser.parse(str(root / "public/feed.xml"))
+    assert feed.bozo == 0
+    assert "<script" not in feed.entries[0].summary.lower()
+    assert "Plain words." in feed.entries[0].summary
+
+
+def test_a_failing_build_leaves_public_as_it_was(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
+                                f"{BLOG_DIR}/a.md": post("a", "2023-07-08T10:00:00-04:00")})
+    assert build(root)[0] == 0
+    before = snapshot(root / "public")
+    (root / BLOG_DIR / "b.md").write_text("---\nid: b\ntitle: [broken\n---\n")
+    code, output = build(root)
+    assert code == 1
+    assert output.strip().splitlines() == [f"Error: {root / BLOG_DIR / 'b.md'}:3: invalid YAML front matter: "
+                                           "expected ',' or ']', but got '<stream end>'"]
+    assert "Traceback" not in output
+    assert snapshot(root / "public") == before
+    assert not list(tmp_path.glob("public.tmp-*"))
+
+
+def test_a_template_error_mid_build_leaves_public_as_it_was(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
+                                f"{BLOG_DIR}/a.md": post("a", "2023-07-08T10:00:00-04:00")})
+    assert build(root)[0] == 0
+    before = snapshot(root / "public")
+    (root / "templates/topic.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope }}{% endblock %}")
+    code, output = build(root)
+    assert code == 1 and "templates/topic.html" in output and "'nope' is undefined" in output
+    assert snapshot(root / "public") == before
+    assert not list(tmp_path.glob("public.tmp-*"))
+
+
+def test_refuses_to_build_over_its_own_sources(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG})
+    for target in (root, root / "content", tmp_path.parent):
+        code, output = build(root, "--output", str(target))
+        assert code == 1 and "refusing to build into a folder that holds the site's sources" in output
+    assert (root / BLOG_DIR / "_blog.md").read_text() == BLOG
+
+
+def test_two_builds_are_byte_identical_anywhere_and_any_hash_seed(tmp_path: Path) -> None:
+    files = {f"{BLOG_DIR}/_blog.md": BLOG,
+             **{f"{BLOG_DIR}/p{i}.md": post(f"2023-07-0{8 + i % 2}-10{i:02d}-p{i}",
+                                             f"2023-07-0{8 + i % 2}T10:{i:02d}:00-04:00",
+                                             topics=f"[Test news, T{i % 3}, NATO]") for i in range(6)}}
+    outputs = []
+    for number, seed in enumerate(("1", "12345")):
+        root = make_site(tmp_path / f"site{number}", files)
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": ["UTC", "Asia/Tokyo"][number]}
+        subprocess.run([sys.executable, "-m", "generator", "--site", str(root), "-q", "build"],
+                       check=True, env=env)
+        outputs.append(snapshot(root / "public"))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 15
+
+
+@pytest.mark.parametrize("option", ["--help"])
+def test_build_help_shows_an_example(option: str) -> None:
+    result = CliRunner().invoke(main, ["build", option])
+    assert result.exit_code == 0 and "Example:" in result.output
