@@ -71,9 +71,9 @@ class Stamp:
 
 
 def clean_line(raw: str) -> str:
-    """Non-breaking spaces (U+00A0, U+202F) become spaces; the ends lose spaces and tabs;
-    runs of spaces become one space. Nothing else changes."""
-    line = raw.replace("\u00a0", " ").replace("\u202f", " ").strip(" \t")
+    """Non-breaking spaces (U+00A0, U+202F) become spaces; the ends of the line lose
+    their white space; runs of spaces become one space. Nothing else changes."""
+    line = raw.replace("\u00a0", " ").replace("\u202f", " ").strip()
     return _SPACE_RUN.sub(" ", line)
 
 

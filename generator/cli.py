@@ -7,6 +7,7 @@ stderr with exit code 1; click's usage errors exit with 2.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,24 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def _set_verbosity(level: int) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            root = ctx.find_root()
+            root.obj = dataclasses.replace(root.obj, verbosity=level)
+            ctx.obj = root.obj
+
+    return callback
+
+
+def verbosity_options(command: Any) -> Any:
+    """-v/-q after the command name too (`liveblog build -q`), not only before it."""
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=False,
+                           callback=_set_verbosity(-1), help="Print only warnings and errors.")(command)
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                        callback=_set_verbosity(1), help="Say more.")(command)
 
 
 class _Group(click.Group):
@@ -73,6 +92,7 @@ def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool) -> None:
 
 
 @main.command("import")
+@verbosity_options
 @click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--content",
@@ -113,6 +133,7 @@ def import_command(
         obj.say(
             f"{report.capture} → content/{report.blog}/: {report.found} posts{declared}{partial}; "
             f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged"
+            + (f" ({report.renumbered} moved down the page)" if report.renumbered else "")
         )
     written = reports[-1].written if reports else ()
     for path in written:
@@ -120,6 +141,7 @@ def import_command(
 
 
 @main.command("build")
+@verbosity_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: public/ in the site).")
 @click.option("--base-url", default=None, help="Override base_url of site.toml.")
@@ -142,6 +164,7 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
 
 
 @main.command("check")
+@verbosity_options
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--base-url", default=None, help="The URL the site is served from (default: site.toml).")
 @pass_context

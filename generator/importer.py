@@ -45,6 +45,7 @@ class ImportReport:
     new: int
     changed: int
     unchanged: int
+    renumbered: int  # unchanged posts whose position in the capture moved
     partial: bool
     warnings: tuple[CaptureWarning, ...]
     written: tuple[str, ...]
@@ -97,6 +98,7 @@ def import_captures(
             new=counts[0],
             changed=counts[1],
             unchanged=counts[2],
+            renumbered=counts[3],
             partial=source.parsed.partial,
             warnings=source.parsed.warnings,
             written=written,
@@ -171,10 +173,13 @@ def _read_existing(path: Path) -> tuple[dict[str, Any], str] | None:
     return meta, text
 
 
+_POSITION = re.compile(r"^position: \d+\n", re.MULTILINE)
+
+
 def _post_files(
     parsed: ParsedCapture, blog_dir: Path, capture_rel: str
-) -> tuple[tuple[int, int, int], dict[Path, str]]:
-    new = changed = unchanged = 0
+) -> tuple[tuple[int, int, int, int], dict[Path, str]]:
+    new = changed = unchanged = renumbered = 0
     files: dict[Path, str] = {}
     for post in parsed.posts:
         path = blog_dir / f"{post.id}.md"
@@ -189,11 +194,14 @@ def _post_files(
         files[path] = text
         if existing is None:
             new += 1
-        elif existing[1] != text:
-            changed += 1
-        else:
+        elif existing[1] == text:
             unchanged += 1
-    return (new, changed, unchanged), files
+        elif _POSITION.sub("", existing[1]) == _POSITION.sub("", text):
+            unchanged += 1  # only its place in the capture moved (a newer post came on top)
+            renumbered += 1
+        else:
+            changed += 1
+    return (new, changed, unchanged, renumbered), files
 
 
 def _post_meta(post: CapturedPost, blog: CapturedBlog) -> dict[str, Any]:

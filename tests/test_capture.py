@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,7 +36,7 @@ EDT = timedelta(hours=-4)
 EST = timedelta(hours=-5)
 
 
-def parse(text: str, rules: dict[str, tuple[str, ...]] = RULES) -> ParsedCapture:
+def parse(text: str, rules: Mapping[str, tuple[str, ...]] = RULES) -> ParsedCapture:
     return parse_capture(text, source="test.txt", zones=ZONES, topic_rules=rules)
 
 
@@ -217,7 +218,8 @@ def test_sample_every_body_line_is_kept_exactly_once_in_order(sample: ParsedCapt
     expected = [line for line in expected if line]
     produced: list[str] = []
     for p in sample.posts:
-        stamp = p.published.strftime("%-I:%M ") + ("a.m." if p.published.hour < 12 else "p.m.")
+        hour, minute = p.published.hour, p.published.minute
+        stamp = f"{hour % 12 or 12}:{minute:02d} " + ("a.m." if hour < 12 else "p.m.")
         produced += [f"{stamp} ET, July 8, 2023", p.title, p.byline or ""]
         for block in p.blocks:
             if isinstance(block, Figure):  # printed as two lines: caption, caption + credit
@@ -632,3 +634,16 @@ def test_slug_is_bounded_and_cut_at_a_word() -> None:
     assert len(slug(long)) <= 80 and not slug(long).endswith("-")
     assert slug(long, max_length=12) == "word-word"
     assert len(slug("x" * 200)) == 80
+
+
+def test_a_capture_starting_with_a_timestamp_takes_the_first_headline_as_title() -> None:
+    parsed = parse(capture(*post("First headline", "Text.")))
+    assert parsed.blog.title == "First headline"
+    assert parsed.blog.slug == "2023-07-08-first-headline"
+    assert parsed.warnings == (CaptureWarning(1, "capture has no title line; using the first headline"),)
+
+
+def test_more_posts_than_declared_is_a_warning_but_not_partial() -> None:
+    parsed = parse(capture(*HEADER, "1 Post", *post("One", "Text."), *post("Two", "Text.")))
+    assert parsed.warnings == (CaptureWarning(7, "capture holds 2 posts but declares 1"),)
+    assert not parsed.partial
