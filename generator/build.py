@@ -16,7 +16,7 @@ from generator.content import load_site
 from generator.feeds import feed_pages, robots_page, sitemap_page
 from generator.output import check_output_target, publish
 from generator.pages import PageSpec, site_pages
-from generator.render import Renderer
+from generator.render import THEME, Renderer
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def build(
         robots_page(config),
     ]
     files = renderer.render_all(specs)
-    count = publish(_with_extras(files), root / "static", out)
+    count = publish(_with_extras(files), [THEME / "static", root / "static"], out)
     return BuildReport(
         output=out,
         files=count,

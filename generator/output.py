@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator.errors import SiteError
@@ -92,11 +92,13 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
         raise SiteError(f"refusing to write outside the site: {rel!r}", path=root)
 
 
-def publish(files: Iterable[tuple[str, bytes]], static_dir: Path | None, out_dir: Path) -> int:
+def publish(files: Iterable[tuple[str, bytes]], static_dirs: Sequence[Path], out_dir: Path) -> int:
     """Write a whole site into a temp folder beside `out_dir`, then swap it in.
 
     `files` is a stream of (relative path, bytes); it is consumed as it comes,
-    so a large site is never held in memory. Returns the number of files written.
+    so a large site is never held in memory. `static_dirs` are copied to
+    static/ in order, later ones over earlier ones (theme, then the site's);
+    dotfiles such as .gitkeep are left out. Returns the number of files written.
     """
     out_dir = out_dir.absolute()
     parent = out_dir.parent
@@ -107,8 +109,11 @@ def publish(files: Iterable[tuple[str, bytes]], static_dir: Path | None, out_dir
         raise SiteError(f"cannot create the output folder: {error.strerror or error}", path=parent) from None
     count = 0
     try:
-        if static_dir is not None and static_dir.is_dir():
-            shutil.copytree(static_dir, temp / "static", dirs_exist_ok=True)
+        for static_dir in static_dirs:
+            if static_dir.is_dir():
+                shutil.copytree(static_dir, temp / "static", dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns(".*"))
+        if (temp / "static").is_dir():
             count += sum(1 for item in (temp / "static").rglob("*") if item.is_file())
         for rel, data in files:
             _refuse_unsafe(temp, rel)

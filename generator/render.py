@@ -34,15 +34,14 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href", "hreflang", "title"},
     "time": {"datetime"},
 }
+THEME = Path(__file__).resolve().parent / "theme"  # the default theme, shipped in the package
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
 class Renderer:
     """Renders pages with the site's templates; one instance per build."""
 
-    def __init__(self, config: Config, templates_dir: Path) -> None:
-        if not templates_dir.is_dir():
-            raise SiteError("no templates folder", path=templates_dir)
+    def __init__(self, config: Config, templates_dir: Path | None) -> None:
         self.config = config
         self._zone_labels = {name: label for label, name in config.zones}
         self._tz = config.tz()
@@ -51,7 +50,9 @@ class Renderer:
         self._markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
         self._bodies: dict[str, str] = {}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=jinja2.FileSystemLoader(
+                [str(d) for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
+            ),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -125,7 +126,7 @@ class Renderer:
                             path=error.filename or spec.template, line=error.lineno) from None
         except jinja2.TemplateNotFound as error:
             raise SiteError(f"template not found: {error.name}",
-                            path=f"templates/{spec.template}") from None
+                            path=f"templates/{error.name}") from None
         except jinja2.UndefinedError as error:
             raise SiteError(f"template error while rendering {spec.path}: {error.message}",
                             path=f"templates/{spec.template}") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,12 +47,12 @@ def post(post_id: str, published: str, title: str = "A post", body: str = "Some 
 
 def make_site(root: Path, files: Mapping[str, str] | None = None, *, theme: bool = True,
               site_toml: str = SITE_TOML) -> Path:
-    """A site folder: site.toml, the project's templates/ and static/, and `files`."""
+    """A site folder: site.toml, empty templates/ and static/ (the theme fills in), and `files`."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.toml").write_text(site_toml, encoding="utf-8")
     if theme:
-        shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copytree(REPO / "static", root / "static")
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "static").mkdir(exist_ok=True)
     (root / "content").mkdir(exist_ok=True)
     for rel, text in (files or {}).items():
         path = root / rel

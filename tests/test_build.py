@@ -130,6 +130,7 @@ def test_a_template_error_mid_build_leaves_public_as_it_was(tmp_path: Path) -> N
     (root / "templates/topic.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope }}{% endblock %}")
     code, output = build(root)
     assert code == 1 and "templates/topic.html" in output and "'nope' is undefined" in output
+    assert len(output.strip().splitlines()) == 1
     assert snapshot(root / "public") == before
     assert not list(tmp_path.glob("public.tmp-*"))
 
