@@ -18,6 +18,9 @@ site: $(BIN)/.installed
 	$(BIN)/liveblog import $(SAMPLE) --source-url $(SAMPLE_URL)
 	$(BIN)/liveblog build
 
+serve: $(BIN)/.installed
+	$(BIN)/liveblog serve
+
 check: site
 	$(BIN)/liveblog check public
 

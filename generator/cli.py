@@ -191,3 +191,29 @@ def check_command(obj: Context, directory: Path | None, base_url: str | None) ->
     if report.problems:
         raise SiteError(summary)
     obj.say(summary)
+
+
+@main.command("serve")
+@verbosity_options
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on; the next free one is used when it is busy.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@pass_context
+def serve_command(obj: Context, port: int, host: str) -> None:
+    """Build, serve and live-reload the site while you edit it.
+
+    Watches content/, templates/, static/, captures/ and site.toml; open pages
+    reload after each rebuild. A build error is shown in the terminal and on the
+    page, and the server keeps running. Ctrl-C stops it.
+
+    \b
+    Example:
+      liveblog serve --port 8000
+    """
+    from generator.serve import serve
+
+    def log(message: str) -> None:
+        if message.startswith("Error:") or obj.verbosity >= 0:
+            click.echo(message, err=message.startswith("Error:"))
+
+    serve(obj.site, host=host, port=port, log=log)

@@ -1,0 +1,210 @@
+"""`liveblog serve`: a real server in a subprocess, a real browser, real edits."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import tools
+from generator.cli import main
+from sites import REPO, SAMPLE, make_site
+
+BASE = "/liveblog-archive/"
+BLOG = "content/2023-07-08-russia-ukraine-news"
+POST = f"{BLOG}/2023-07-08-0855-no-date-set-yet-for-putin-visit-to-turkey-kremlin-says.md"
+TITLE = "No date set yet for Putin visit to Turkey, Kremlin says"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Served:
+    def __init__(self, root: Path, port: int, process: subprocess.Popen[str], lines: list[str]) -> None:
+        self.root, self.port, self.process, self.lines = root, port, process, lines
+        self.base = f"http://127.0.0.1:{port}{BASE}"
+
+    def get(self, path: str = "") -> str:
+        with urllib.request.urlopen(self.base + path, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+
+    def wait_for(self, condition: Callable[[], bool], what: str, seconds: float = 8) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            if condition():
+                return time.monotonic() - started
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; server said: {self.output()}")
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+def start(root: Path, *args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--site", str(root), "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )
+    lines: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + 15
+    while not any("Serving on" in line for line in lines):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError("server did not start: " + "".join(lines))
+        time.sleep(0.05)
+    return process, lines
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if process.stdout:
+            process.stdout.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    root = make_site(tmp_path / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
+    result = CliRunner().invoke(main, ["--site", str(root), "import", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    port = free_port()
+    process, lines = start(root, "--port", str(port))
+    server = Served(root, port, process, lines)
+    try:
+        yield server
+    finally:
+        assert stop(process) == 0, server.output()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_is_rebuilt_and_served_within_seconds(served: Served) -> None:
+    assert TITLE in served.get("2023/07/08/")
+    assert served.output().count("built ") == 1
+    edit(served.root / POST, f"title: {TITLE}", "title: Kremlin sets no date for Putin visit")
+    took = served.wait_for(lambda: "Kremlin sets no date for Putin visit" in served.get("2023/07/08/"),
+                           "the rebuilt page")
+    assert took < 5
+    assert TITLE not in served.get("2023/07/08/")
+
+
+def test_the_open_page_reloads_itself_after_an_edit(served: Served, chromium: Any) -> None:
+    with tools.new_page(chromium, width=1280, height=800) as page:
+        page.goto(served.base + "2023/07/08/")
+        page.wait_for_function("document.body.innerText.includes(%r)" % TITLE)
+        # The event stream is connected before we edit.
+        page.wait_for_timeout(300)
+        edit(served.root / POST, f"title: {TITLE}", "title: Live edit reached the browser")
+        page.wait_for_function("document.body.innerText.includes('Live edit reached the browser')",
+                               timeout=10_000)
+
+
+def test_a_broken_save_is_reported_and_the_server_recovers(served: Served, chromium: Any) -> None:
+    post = served.root / POST
+    good = post.read_text(encoding="utf-8")
+    with tools.new_page(chromium, width=390, height=800) as page:
+        page.goto(served.base + "2023/07/08/")
+        page.wait_for_timeout(300)
+        post.write_text(good.replace("title: No date", "title: [No date", 1), encoding="utf-8")
+        banner = page.locator("#liveblog-build-error")
+        banner.wait_for(timeout=10_000)
+        assert "Build failed" in banner.inner_text() and post.name in banner.inner_text()
+        assert "invalid YAML front matter" in served.output()
+        assert served.process.poll() is None
+        # Still serving the last good build, with the banner.
+        assert TITLE in served.get("2023/07/08/") and "liveblog-build-error" in served.get("2023/07/08/")
+        post.write_text(good.replace(TITLE, "Fixed and rebuilt", 1), encoding="utf-8")
+        page.wait_for_function("document.body.innerText.includes('Fixed and rebuilt')", timeout=10_000)
+        assert page.locator("#liveblog-build-error").count() == 0
+
+
+def test_a_template_syntax_error_is_reported_and_survived(served: Served) -> None:
+    template = served.root / "templates" / "day.html"
+    template.write_text("{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}")
+    served.wait_for(lambda: "template syntax error" in served.output(), "the error in the terminal")
+    assert "liveblog-build-error" in served.get("2023/07/08/")
+    template.unlink()
+    served.wait_for(lambda: "liveblog-build-error" not in served.get("2023/07/08/"), "recovery")
+
+
+@pytest.mark.parametrize("path", [
+    "/liveblog-archive/../../../../etc/passwd",
+    "/liveblog-archive/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/liveblog-archive/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+    "/liveblog-archive//etc/passwd",
+    "/liveblog-archive/..%5c..%5cetc%5cpasswd",
+    "/etc/passwd",
+    "//etc/passwd",
+    "/liveblog-archive/static/../../site.toml",
+])
+def test_requests_outside_the_site_get_404(served: Served, path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 404, path
+    assert b"root:" not in body and b"base_url" not in body
+
+
+def test_a_busy_port_moves_to_the_next_free_one(served: Served) -> None:
+    process, lines = start(served.root, "--port", str(served.port))
+    try:
+        text = "".join(lines)
+        assert f"port {served.port} is busy; using " in text
+        moved = int(text.split("using ")[1].split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{moved}{BASE}", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        assert stop(process) == 0
+
+
+def test_ctrl_c_stops_cleanly_and_removes_the_build_folder(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
+    CliRunner().invoke(main, ["--site", str(root), "import", str(SAMPLE)])
+    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("liveblog-serve-*"))
+    process, lines = start(root, "--port", str(free_port()))
+    during = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("liveblog-serve-*")) - before
+    assert len(during) == 1
+    assert stop(process) == 0
+    assert "stopping" in "".join(lines) and "Traceback" not in "".join(lines)
+    assert not any(path.exists() for path in during)
+    assert not (root / "public").exists()  # serve never touches public/
+
+
+def test_serve_help_has_an_example() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
