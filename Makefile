@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 site: $(BIN)/.installed
-	$(BIN)/liveblog import $(SAMPLE) --source-url $(SAMPLE_URL)
+	$(BIN)/liveblog import $(SAMPLE) --source-url $(SAMPLE_URL) --captured-at unknown
 	$(BIN)/liveblog build
 
 serve: $(BIN)/.installed

@@ -7,14 +7,14 @@ A fixed list of calls; nothing is written until every page has rendered
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_config
 from generator.content import load_site
 from generator.feeds import feed_pages, robots_page, sitemap_page
-from generator.output import check_output_target, publish
+from generator.output import check_output_target, publish, tree_files
 from generator.pages import PageSpec, site_pages
 from generator.render import THEME, Renderer
 
@@ -35,7 +35,10 @@ def build(
     output: Path | None = None,
     base_url: str | None = None,
     drafts: bool = False,
+    progress: Callable[[int], Callable[[], None]] | None = None,
 ) -> BuildReport:
+    """Build the site. `progress(total)` is called once with the number of pages
+    and returns a callable invoked after each page renders (for a progress bar)."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url)
     root = config.root
@@ -51,7 +54,11 @@ def build(
         robots_page(config),
     ]
     files = renderer.render_all(specs)
-    count = publish(_with_extras(files), [THEME / "static", root / "static"], out)
+    if progress is not None:
+        files = _ticking(files, progress(len(specs)))
+    copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
+              **tree_files(root / "captures", "captures")}
+    count = publish(_with_extras(files, copies), out)
     return BuildReport(
         output=out,
         files=count,
@@ -62,8 +69,17 @@ def build(
     )
 
 
-def _with_extras(files: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+def _ticking(files: Iterable[tuple[str, bytes]], tick: Callable[[], None]) -> Iterator[tuple[str, bytes]]:
+    for item in files:
+        yield item
+        tick()
+
+
+def _with_extras(files: Iterable[tuple[str, bytes]], copies: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
     yield from files
+    # Static files (the site's over the theme's) and the raw captures, so anyone can re-derive the site.
+    for rel, path in copies.items():
+        yield rel, path.read_bytes()
     # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
     yield ".nojekyll", b""
 

@@ -35,6 +35,7 @@ from generator._capture_blocks import Block as Block
 from generator._capture_blocks import BulletList as BulletList
 from generator._capture_blocks import Figure as Figure
 from generator._capture_blocks import Paragraph as Paragraph
+from generator._capture_blocks import block_texts as block_texts
 from generator._capture_blocks import build_blocks, ends_mid_sentence
 from generator._capture_blocks import body_markdown as body_markdown
 from generator._capture_lines import (
@@ -53,7 +54,7 @@ from generator._capture_topics import topic_matchers, topics_for
 from generator.errors import SiteError
 
 __all__ = [
-    "Block", "BulletList", "CaptureWarning", "CapturedBlog", "CapturedPost", "Figure",
+    "Block", "BulletList", "block_texts", "CaptureWarning", "CapturedBlog", "CapturedPost", "Figure",
     "Paragraph", "ParsedCapture", "body_markdown", "decode_capture", "parse_capture", "slug",
 ]
 

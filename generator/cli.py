@@ -38,6 +38,32 @@ class Context:
 
 pass_context = click.make_pass_decorator(Context)
 
+# Below this many files a progress bar is noise.
+PROGRESS_THRESHOLD = 300
+
+
+class Progress:
+    """A click progress bar on a terminal for big jobs; nothing otherwise (CI logs stay plain)."""
+
+    def __init__(self, label: str, verbosity: int, stream: Any = None) -> None:
+        self.label = label
+        self.verbosity = verbosity
+        self.stream = stream if stream is not None else sys.stderr
+        self.bar: Any = None
+
+    def __call__(self, total: int) -> Any:
+        if total >= PROGRESS_THRESHOLD and self.verbosity >= 0 and self.stream.isatty():
+            self.bar = click.progressbar(length=total, label=self.label, file=self.stream,
+                                         show_pos=True, width=30)
+            self.bar.__enter__()
+            return lambda: self.bar.update(1)
+        return lambda: None
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
 
 def _set_verbosity(level: int) -> Any:
     def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -121,19 +147,25 @@ def import_command(
     from generator.importer import import_captures
 
     config = load_config(obj.site)
-    reports = import_captures(
-        config, list(captures), content_dir=content, source_url=source_url, captured_at=captured_at
-    )
+    progress = Progress("importing", obj.verbosity)
+    try:
+        reports = import_captures(config, list(captures), content_dir=content,
+                                  source_url=source_url, captured_at=captured_at, progress=progress)
+    finally:
+        progress.close()
     for report in reports:
-        for warning in report.warnings:
-            where = f"{report.capture}:{warning.line}: " if warning.line else f"{report.capture}: "
+        for capture, warning in report.warnings:
+            where = f"{capture}:{warning.line}: " if warning.line else f"{capture}: "
             obj.warn(where + warning.message)
+        for note in report.notes:
+            if obj.verbosity >= 0:
+                click.echo(f"note: {note}", err=True)
         declared = f" of {report.declared} declared" if report.declared is not None else ""
         partial = " (partial capture)" if report.partial else ""
         obj.say(
-            f"{report.capture} → content/{report.blog}/: {report.found} posts{declared}{partial}; "
+            f"{', '.join(report.captures)} → content/{report.blog}/: {report.posts} posts{declared}{partial}; "
             f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged"
-            + (f" ({report.renumbered} moved down the page)" if report.renumbered else "")
+            + (f" ({report.renumbered} re-recorded in this capture)" if report.renumbered else "")
         )
     written = reports[-1].written if reports else ()
     for path in written:
@@ -156,7 +188,11 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     """
     from generator.build import build
 
-    report = build(obj.site, output=output, base_url=base_url, drafts=drafts)
+    progress = Progress("rendering", obj.verbosity)
+    try:
+        report = build(obj.site, output=output, base_url=base_url, drafts=drafts, progress=progress)
+    finally:
+        progress.close()
     obj.say(
         f"built {report.files:,} files ({report.posts:,} posts, {report.days:,} days, "
         f"{report.topics:,} topics) in {report.seconds:.2f} s → {report.output}"
@@ -217,3 +253,97 @@ def serve_command(obj: Context, port: int, host: str) -> None:
             click.echo(message, err=message.startswith("Error:"))
 
     serve(obj.site, host=host, port=port, log=log)
+
+
+@main.command("verify")
+@verbosity_options
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--coverage", is_flag=True,
+              help="Also prove every sentence of every capture is in the built pages.")
+@pass_context
+def verify_command(obj: Context, directory: Path | None, coverage: bool) -> None:
+    """Check fixity: captures, content and the built site against their sha256 manifests.
+
+    Names every missing, extra or altered file and exits 1 on any. DIRECTORY is
+    the built site (default: public/ when it exists).
+
+    \b
+    Example:
+      liveblog verify
+      liveblog verify public --coverage
+    """
+    from generator.config import load_config
+    from generator.verify import coverage as measure_coverage
+    from generator.verify import verify_site, verify_sources
+
+    config = load_config(obj.site)
+    public = directory if directory is not None else config.root / "public"
+    reports = [verify_sources(config)]
+    if directory is not None or public.is_dir() or coverage:
+        reports.append(verify_site(public))
+    findings = [finding for report in reports for finding in report.findings]
+    checked = {label: count for report in reports for label, count in report.checked.items()}
+    if coverage:
+        results, missing = measure_coverage(config, public)
+        findings += missing
+        for result in results:
+            obj.say(f"coverage {result}")
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    summary = "verified " + ", ".join(f"{count:,} {label}" for label, count in checked.items())
+    summary += f": {len(findings):,} problem{'s' if len(findings) != 1 else ''}"
+    if findings:
+        raise SiteError(summary)
+    obj.say(summary)
+
+
+@main.command("export-bag")
+@verbosity_options
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--with-site", is_flag=True, help="Include the built site (public/) in the bag.")
+@pass_context
+def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
+    """Export captures, content and site.toml as a BagIt bag (RFC 8493, sha256).
+
+    \b
+    Example:
+      liveblog export-bag ../liveblog-bag-2023-07-08
+    """
+    from generator.bag import export_bag
+    from generator.config import load_config
+
+    report = export_bag(load_config(obj.site), directory, with_site=with_site)
+    obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
+
+
+@main.command("init")
+@verbosity_options
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@pass_context
+def init_command(obj: Context, directory: Path) -> None:
+    """Create a new, empty site in DIR (a new or empty folder).
+
+    Writes site.toml, templates/ and static/ (a copy of the default theme to
+    edit), content/, captures/, a Makefile, a README and a GitHub Pages
+    workflow. The new site builds at once.
+
+    \b
+    Example:
+      liveblog init my-archive
+      cd my-archive && liveblog build
+    """
+    import shlex
+
+    from generator.init import init_site
+
+    written = init_site(directory)
+    for path in written:
+        obj.detail(f"wrote {directory / path}")
+    obj.say(f"created a new site in {directory} ({len(written)} files)")
+    obj.say(
+        "next steps:\n"
+        f"  cd {shlex.quote(str(directory))}\n"
+        "  liveblog import CAPTURE.txt --source-url URL   # a saved live blog → content/\n"
+        "  liveblog serve                                 # preview, reloads on every change\n"
+        "  publish: push to GitHub, then Settings → Pages → Source: GitHub Actions (see README.md)"
+    )

@@ -15,17 +15,18 @@ from typing import Any
 
 from generator import frontmatter
 from generator.errors import SiteError
-from generator.model import Blog, Post, Site, make_site
+from generator.model import Blog, CaptureRecord, Post, Revision, Site, make_site
 
 BLOG_FILE = "_blog.md"
 
 POST_KEYS = frozenset(
     {"id", "title", "published", "byline", "authors", "location", "topics", "blog",
-     "position", "draft", "cut_off"}
+     "position", "draft", "cut_off", "captures", "removed_in", "revisions"}
 )
 BLOG_KEYS = frozenset(
     {"title", "series", "date", "authors", "outlet", "updated", "declared_posts",
-     "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256"}
+     "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256",
+     "captures"}
 )
 
 
@@ -36,10 +37,12 @@ class _Fields:
     meta: dict[str, Any]
     text: str
     path: Path
+    parent: str | None = None  # for a record inside a list: the list's key
 
     def fail(self, key: str, message: str, hint: str | None = None) -> SiteError:
-        line = frontmatter.key_line(self.text, key) or 1
-        return SiteError(f"'{key}': {message}", path=self.path, line=line, hint=hint)
+        line = frontmatter.key_line(self.text, self.parent or key) or 1
+        name = f"{self.parent}: {key}" if self.parent else key
+        return SiteError(f"'{name}': {message}", path=self.path, line=line, hint=hint)
 
     def check_keys(self, known: frozenset[str]) -> None:
         for key in self.meta:
@@ -51,6 +54,8 @@ class _Fields:
     def text_(self, key: str, *, required: bool = False) -> str | None:
         value = self.meta.get(key)
         if value is None:
+            if required and self.parent:
+                raise self.fail(key, "missing")
             if required:
                 raise SiteError(f"missing '{key}'", path=self.path, line=2)
             return None
@@ -102,6 +107,15 @@ class _Fields:
             raise self.fail(key, "must be a date like 2023-07-08")
         return value
 
+    def records(self, key: str) -> list[_Fields]:
+        """A list of mappings (`captures:` of a blog, `revisions:` of a post)."""
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(key, "must be a list of records (key: value blocks)")
+        return [_Fields(item, self.text, self.path, key) for item in value]
+
     def integer(self, key: str, default: int | None = None) -> int | None:
         value = self.meta.get(key, default)
         if value is None:
@@ -115,6 +129,31 @@ class _Fields:
         if not isinstance(value, bool):
             raise self.fail(key, "must be true or false")
         return value
+
+
+def _capture_record(fields: _Fields) -> CaptureRecord:
+    file, sha256 = fields.text_("file", required=True), fields.text_("sha256", required=True)
+    assert file is not None and sha256 is not None
+    return CaptureRecord(
+        file=file,
+        sha256=sha256,
+        size=fields.integer("size", 0) or 0,
+        source_url=fields.text_("source_url"),
+        captured_at=fields.moment("captured_at"),
+        captured_at_from=fields.text_("captured_at_from") or "unknown",
+        updated=fields.moment("updated"),
+        declared_posts=fields.integer("declared_posts"),
+        found_posts=fields.integer("found_posts", 0) or 0,
+        partial=fields.flag("partial"),
+        importer=fields.text_("importer") or "",
+    )
+
+
+def _revision(fields: _Fields) -> Revision:
+    capture, text = fields.text_("capture", required=True), fields.text_("text", required=True)
+    assert capture is not None and text is not None
+    return Revision(capture=capture, updated=fields.moment("updated"), title=fields.text_("title"),
+                    byline=fields.text_("byline"), text=text)
 
 
 def _read(path: Path) -> tuple[_Fields, str]:
@@ -148,6 +187,7 @@ def read_blog(path: Path) -> Blog:
         captured_at=fields.moment("captured_at"),
         capture=fields.text_("capture"),
         capture_sha256=fields.text_("capture_sha256"),
+        captures=tuple(_capture_record(item) for item in fields.records("captures")),
         description=body.strip("\n"),
         source=str(path),
     )
@@ -174,6 +214,9 @@ def read_post(path: Path, blog: str) -> Post:
         position=fields.integer("position", 0) or 0,
         draft=fields.flag("draft"),
         cut_off=fields.flag("cut_off"),
+        captures=fields.strings("captures"),
+        removed_in=fields.text_("removed_in"),
+        revisions=tuple(_revision(item) for item in fields.records("revisions")),
         body=body.strip("\n"),
         source=str(path),
     )

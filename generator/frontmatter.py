@@ -60,6 +60,9 @@ def key_line(text: str, key: str) -> int | None:
 class _Dumper(yaml.SafeDumper):
     """A private dumper: registering representers here changes no global state."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never &id001 / *id001: files stay plain for people to read
+
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())

@@ -16,6 +16,38 @@ from slugify import slugify
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureRecord:
+    """Provenance of one raw capture of a blog (from _blog.md `captures:`)."""
+
+    file: str  # "captures/<name>"
+    sha256: str
+    size: int
+    source_url: str | None
+    captured_at: datetime | None
+    captured_at_from: str
+    updated: datetime | None
+    declared_posts: int | None
+    found_posts: int
+    partial: bool
+    importer: str
+
+    @property
+    def name(self) -> str:
+        return self.file.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier text of a post, from an earlier capture."""
+
+    capture: str
+    updated: datetime | None
+    title: str | None  # when the headline differed
+    byline: str | None  # when the byline differed
+    text: str  # Markdown
+
+
+@dataclass(frozen=True, slots=True)
 class Blog:
     slug: str  # its folder name under content/
     title: str
@@ -31,6 +63,7 @@ class Blog:
     captured_at: datetime | None
     capture: str | None
     capture_sha256: str | None
+    captures: tuple[CaptureRecord, ...]  # capture-time order
     description: str  # Markdown body of _blog.md (usually empty)
     source: str  # path of _blog.md, for messages
 
@@ -48,6 +81,9 @@ class Post:
     position: int
     draft: bool
     cut_off: bool
+    captures: tuple[str, ...]  # "captures/x.txt#3": the 3rd post of that capture
+    removed_in: str | None  # the first later capture that no longer holds it
+    revisions: tuple[Revision, ...]  # earlier texts, oldest first
     body: str  # Markdown
     source: str  # path of the post file, for messages
 

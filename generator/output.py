@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator.errors import SiteError
+from generator.fixity import MANIFEST, manifest_text, sha256_bytes
 
 
 def write_files_atomically(root: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
@@ -92,13 +93,13 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
         raise SiteError(f"refusing to write outside the site: {rel!r}", path=root)
 
 
-def publish(files: Iterable[tuple[str, bytes]], static_dirs: Sequence[Path], out_dir: Path) -> int:
+def publish(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
     """Write a whole site into a temp folder beside `out_dir`, then swap it in.
 
     `files` is a stream of (relative path, bytes); it is consumed as it comes,
-    so a large site is never held in memory. `static_dirs` are copied to
-    static/ in order, later ones over earlier ones (theme, then the site's);
-    dotfiles such as .gitkeep are left out. Returns the number of files written.
+    so a large site is never held in memory. Every file's sha256 is recorded
+    as it is written, and `manifest-sha256.txt` (BagIt style) is written last.
+    Returns the number of files written, the manifest not counted.
     """
     out_dir = out_dir.absolute()
     parent = out_dir.parent
@@ -107,26 +108,37 @@ def publish(files: Iterable[tuple[str, bytes]], static_dirs: Sequence[Path], out
         temp = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=parent))
     except OSError as error:
         raise SiteError(f"cannot create the output folder: {error.strerror or error}", path=parent) from None
-    count = 0
+    hashes: dict[str, str] = {}
     try:
-        for static_dir in static_dirs:
-            if static_dir.is_dir():
-                shutil.copytree(static_dir, temp / "static", dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns(".*"))
-        if (temp / "static").is_dir():
-            count += sum(1 for item in (temp / "static").rglob("*") if item.is_file())
         for rel, data in files:
             _refuse_unsafe(temp, rel)
+            if rel in hashes or rel == MANIFEST:
+                raise SiteError(f"two outputs want the same path {rel!r}", path=out_dir)
             target = temp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            count += 1
+            hashes[rel] = sha256_bytes(data)
+        (temp / MANIFEST).write_text(manifest_text(hashes), encoding="utf-8")
         os.chmod(temp, 0o755)
         _swap(temp, out_dir)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return count
+    return len(hashes)
+
+
+def tree_files(root: Path, prefix: str, *, skip_dotfiles: bool = True) -> dict[str, Path]:
+    """Files under `root` as {prefix/relative path: path}, for copying into the site."""
+    if not root.is_dir():
+        return {}
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if skip_dotfiles and any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file():
+            found[f"{prefix}/{rel.as_posix()}"] = path
+    return found
 
 
 def _swap(new: Path, out_dir: Path) -> None:

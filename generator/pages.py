@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from generator.config import Config
-from generator.model import Blog, Day, Post, Site, Topic, local_day
+from generator.model import Blog, CaptureRecord, Day, Post, Site, Topic, local_day
 from generator.urls import Urls
 
 
@@ -35,6 +35,16 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceView:
+    """One raw capture a post (or blog) came from, with a link to the published copy."""
+
+    record: CaptureRecord | None  # None when _blog.md does not list it
+    file: str
+    url: str
+    position: int | None  # the post's place in that capture
+
+
+@dataclass(frozen=True, slots=True)
 class PostView:
     post: Post
     local: datetime  # published, in the site's time zone
@@ -44,6 +54,8 @@ class PostView:
     in_day_url: str  # day page + #anchor
     blog: Link
     topics: tuple[Link, ...]
+    sources: tuple[SourceView, ...]
+    removed_in: SourceView | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +90,13 @@ def site_view(config: Config, urls: Urls) -> SiteView:
 def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
     topic_links = {t.name: Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics}
     blogs = {b.slug: Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts) for b in site.blogs}
+    records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
+
+    def source(blog: str, entry: str) -> SourceView:
+        file, _, position = entry.partition("#")
+        return SourceView(records.get((blog, file)), file, urls.link(file),
+                          int(position) if position.isdigit() else None)
+
     views = {}
     for post in site.posts:
         day = local_day(post.published, site.tz)
@@ -92,6 +111,8 @@ def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
             in_day_url=f"{day_url}#{post.id}",
             blog=blogs.get(post.blog, Link(post.blog, urls.link(urls.blog(post.blog)))),
             topics=tuple(topic_links[name] for name in post.topics),
+            sources=tuple(source(post.blog, entry) for entry in post.captures),
+            removed_in=source(post.blog, post.removed_in) if post.removed_in else None,
         )
     return views
 
@@ -151,6 +172,7 @@ def site_pages(site: Site, config: Config) -> Iterator[PageSpec]:
             urls.blog(blog.slug), "blog.html", blog.title,
             posts=posts,
             blog=blog,
+            sources=[SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures],
             posts_views=[views[p.id] for p in posts],
             jsonld=_live_blog_jsonld(blog, [views[p.id] for p in posts], urls, config),
         )

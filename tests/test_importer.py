@@ -77,7 +77,7 @@ def test_a_later_capture_updates_in_place_adds_new_posts_and_keeps_hand_edits(si
     code, out, err = run(site, "import", str(later_path))
     assert code == 0, err
     assert "10 posts of 16 declared" in out
-    assert "1 new, 1 changed, 8 unchanged (8 moved down the page)" in out
+    assert "1 new, 1 changed, 8 unchanged (8 re-recorded in this capture)" in out
     edited = first.read_text()
     assert "topics: [Hand picked, " in edited and "draft: true\n" in edited
     assert "about 11 days ago" in edited

@@ -36,7 +36,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
     runner = CliRunner()
     imported = runner.invoke(main, ["--site", str(root), "import", str(SAMPLE),
-                                    "--source-url", SAMPLE_URL])
+                                    "--source-url", SAMPLE_URL, "--captured-at", "unknown"])
     assert imported.exit_code == 0, imported.output
     built = runner.invoke(main, ["--site", str(root), "build", "--base-url", BASE_URL])
     assert built.exit_code == 0, built.output

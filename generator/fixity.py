@@ -1,0 +1,83 @@
+"""Fixity: sha256 of files and BagIt-style manifests (`<sha256>  <path>` lines, sorted)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import SiteError
+
+MANIFEST = "manifest-sha256.txt"
+_CHUNK = 1 << 20
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_text(hashes: Mapping[str, str]) -> str:
+    """`<sha256>  <path>` per file, sorted by path (as BagIt's manifest-sha256.txt)."""
+    return "".join(f"{digest}  {path}\n" for path, digest in sorted(hashes.items()))
+
+
+def parse_manifest(text: str, source: Path) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        digest, sep, path = line.partition("  ")
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or not path:
+            raise SiteError("not a manifest line (expected '<sha256>  <path>')", path=source, line=number)
+        hashes[path] = digest
+    return hashes
+
+
+def read_manifest(path: Path) -> dict[str, str] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SiteError(f"cannot read manifest: {error}", path=path) from None
+    return parse_manifest(text, path)
+
+
+def tree_hashes(root: Path, *, skip: Iterable[str] = (MANIFEST,)) -> dict[str, str]:
+    """sha256 of every file under root (relative POSIX paths), dotfiles included."""
+    skipped = set(skip)
+    return {
+        rel: sha256_file(path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and (rel := path.relative_to(root).as_posix()) not in skipped
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FixityReport:
+    checked: int
+    missing: tuple[str, ...]
+    extra: tuple[str, ...]
+    altered: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.altered)
+
+
+def compare(recorded: Mapping[str, str], actual: Mapping[str, str]) -> FixityReport:
+    return FixityReport(
+        checked=len(recorded),
+        missing=tuple(sorted(set(recorded) - set(actual))),
+        extra=tuple(sorted(set(actual) - set(recorded))),
+        altered=tuple(sorted(p for p in recorded if p in actual and actual[p] != recorded[p])),
+    )
