@@ -156,12 +156,11 @@ def ends_mid_sentence(blocks: Sequence[Block]) -> bool:
 
 _ENTITY_AMP = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 _INLINE_SPECIAL = re.compile(r"([`*_\[\]])")
-_ORDERED_START = re.compile(r"(\d+)\.(?=\s|$)")
-_SETEXT_EQUALS = re.compile(r"=+[ =]*")
+_ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
 
 
 def _escape_inline(text: str) -> str:
-    """Escape what Python-Markdown would read as markup anywhere in a line."""
+    """Escape what CommonMark would read as markup anywhere in a line."""
     text = text.replace("\\", "\\\\")
     text = _ENTITY_AMP.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace("\t", "&#9;")
@@ -172,11 +171,9 @@ def _escape_line(text: str) -> str:
     """Escape inline markup, then what would start a block (heading, quote, list, rule)."""
     lines = []
     for line in _escape_inline(text).split("\n"):
-        line = _ORDERED_START.sub(r"\1\\.", line, count=1)
-        if line[:1] in ("#", ">", "+", "-"):
+        line = _ORDERED_START.sub(r"\1\\\2", line, count=1)
+        if line[:1] in ("#", ">", "+", "-", "~", "="):
             line = "\\" + line
-        elif _SETEXT_EQUALS.fullmatch(line):
-            line = "&#61;" + line[1:]
         lines.append(line)
     return "\n".join(lines)
 

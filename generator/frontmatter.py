@@ -17,6 +17,8 @@ import yaml
 from generator.errors import SiteError
 
 _FENCE = "---"
+# libyaml's parser when PyYAML was built with it (about 10 times faster); same results.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
@@ -35,7 +37,11 @@ def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
         )
     source = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(source) if source.strip() else {}
+        try:
+            meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
+        except yaml.YAMLError:
+            # Only on bad input: the pure-Python parser names the problem and its line better.
+            meta = yaml.load(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -1,4 +1,4 @@
-"""PageSpecs → a stream of (path, bytes): the only Jinja2 and Markdown user.
+"""PageSpecs → a stream of (path, bytes): the only Jinja2 user.
 
 One `Renderer` per build holds the Jinja environment (templates/ of the site,
 StrictUndefined, autoescape) and a cache of rendered post bodies, so each
@@ -20,10 +20,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
-import markdown
 import nh3
 from markupsafe import Markup
 
+from generator import markup
 from generator.config import Config
 from generator.errors import SiteError
 from generator.pages import PageSpec
@@ -47,7 +47,6 @@ class Renderer:
         self._tz = config.tz()
         self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
                                     url_schemes={"http", "https", "mailto"})
-        self._markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
         self._bodies: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(
@@ -80,8 +79,7 @@ class Renderer:
         """A post body as clean HTML (cached per body text)."""
         html = self._bodies.get(markdown_text)
         if html is None:
-            self._markdown.reset()
-            html = self._cleaner.clean(self._markdown.convert(markdown_text))
+            html = self._cleaner.clean(markup.to_html(markdown_text))
             html = _URL_ATTRIBUTE.sub(self._site_relative, html)
             self._bodies[markdown_text] = html
         return Markup(html)

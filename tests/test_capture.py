@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import markdown
 import pytest
 
+from generator.markup import to_html
 from generator.capture import (
     BulletList,
     CapturedPost,
@@ -256,7 +256,7 @@ class _Text(HTMLParser):
 
 def rendered_text(md: str) -> str:
     parser = _Text()
-    parser.feed(markdown.markdown(md))
+    parser.feed(to_html(md))
     parser.close()
     return "".join(parser.parts)
 
@@ -288,7 +288,7 @@ def test_every_sample_paragraph_renders_back_to_its_exact_text(sample: ParsedCap
     for p in sample.posts:
         for block in p.blocks:
             if isinstance(block, Paragraph):
-                html = markdown.markdown(body_markdown([block]))
+                html = to_html(body_markdown([block]))
                 assert html.startswith("<p>") and html.endswith("</p>")
                 assert rendered_text(body_markdown([block])) == texts_of(block)[0]
 

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.markup import to_html
 from generator.capture import (
     BulletList,
     Figure,
@@ -130,7 +130,7 @@ class _Text(HTMLParser):
 
 def _rendered(md: str) -> str:
     parser = _Text()
-    parser.feed(markdown.markdown(md))
+    parser.feed(to_html(md))
     parser.close()
     return "".join(parser.parts)
 

@@ -23,7 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "content": {"frontmatter", "model", "config", "errors"},
     "pages": {"model", "config", "urls"},
     "feeds": {"model", "config", "urls", "pages"},
-    "render": {"pages", "config", "errors"},
+    "render": {"pages", "config", "errors", "markup"},
+    "markup": set(),
     "output": {"errors", "fixity"},
     "fixity": {"errors"},
     "merge": {"capture"},
@@ -43,7 +44,7 @@ ALLOWED: dict[str, set[str]] = {
 THIRD_PARTY: dict[str, set[str]] = {
     "click": {"cli"},
     "jinja2": {"render"},
-    "markdown": {"render"},
+    "cmarkgfm": {"markup"},
     "nh3": {"render"},
     "markupsafe": {"render"},
     "yaml": {"frontmatter"},
