@@ -1,28 +1,44 @@
 """`liveblog build`: config → content → pages + feeds → render → public/.
 
-A fixed list of calls; nothing is written until every page has rendered
-(`output.publish` builds in a temporary folder and swaps it in).
+A fixed list of calls. The first build of an output folder renders every
+page into a temporary folder and swaps it in. Later builds are incremental:
+each page gets a signature from what it shows (depends.py); only pages whose
+signature moved, or whose file was changed or removed by hand, are rendered,
+staged beside the output, and moved in once all of them rendered. Either way
+a failed build leaves the output folder as it was, and the result is byte
+for byte what a clean build gives.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_config
-from generator.content import load_site
-from generator.feeds import feed_pages, robots_page, sitemap_page
-from generator.output import check_output_target, publish, tree_files
-from generator.pages import PageSpec, site_pages
-from generator.render import THEME, Renderer
+from generator.fixity import MANIFEST
+from generator.output import check_output_target, publish, publish_hashes, tree_files, update_in_place
+from generator.state import (
+    BuildState,
+    engine_fingerprint,
+    load_content_cache,
+    load_state,
+    save_content_cache,
+    save_state,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     output: Path
-    files: int
+    files: int  # files in the output (the manifest not counted)
+    written: tuple[str, ...]  # files this build wrote (all of them for a full build)
+    removed: tuple[str, ...]
+    incremental: bool
     posts: int
     days: int
     topics: int
@@ -35,38 +51,177 @@ def build(
     output: Path | None = None,
     base_url: str | None = None,
     drafts: bool = False,
+    full: bool = False,
+    workers: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
 ) -> BuildReport:
-    """Build the site. `progress(total)` is called once with the number of pages
-    and returns a callable invoked after each page renders (for a progress bar)."""
+    """Build the site; `full` ignores what earlier builds left.
+
+    `progress(total)` is called once with the number of files to render and
+    returns a callable invoked after each one (for a progress bar)."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url)
     root = config.root
-    out = output if output is not None else root / "public"
+    out = (output if output is not None else root / "public").absolute()
     check_output_target(out, root, [root / name for name in ("content", "templates", "static", "captures")])
-    site = load_site(root / "content", config.tz(), drafts=drafts)
+    engine = engine_fingerprint()
+    settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
+    inputs = _inputs(root)
+    state = None if full else load_state(root, out, engine)
+    if state is not None and state.settings == settings and state.inputs == inputs and _stats(out, state.stats) == state.stats:
+        # Nothing read has changed and every output is as written: nothing to do.
+        # (Only the recorded files are looked at; a file added to the output by
+        # hand is noticed and removed by the next build that renders anything.)
+        return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
+                           incremental=True, posts=state.counts[0], days=state.counts[1],
+                           topics=state.counts[2], seconds=time.perf_counter() - started)
+
+    # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
+    from generator.content import load_site
+    from generator.depends import signatures
+    from generator.feeds import feed_pages, robots_page, sitemap_page
+    from generator.pages import PageSpec, post_views, site_pages
+    from generator.render import Renderer
+    from generator.urls import Urls
+
+    found = walk(out)
+    cache = load_content_cache(root, engine)
+    site = load_site(root / "content", config.tz(), drafts=drafts, cache=cache)
     renderer = Renderer(config, root / "templates")
-    html = list(site_pages(site, config))
-    specs: list[PageSpec] = [
-        *html,
-        *feed_pages(site, config),
-        sitemap_page(html, site, config),
-        robots_page(config),
-    ]
-    files = renderer.render_all(specs)
-    if progress is not None:
-        files = _ticking(files, progress(len(specs)))
+    views = post_views(site, Urls(config.base_url))
+    html = list(site_pages(site, config, views))
+    specs: list[PageSpec] = [*html, *feed_pages(site, config, views), sitemap_page(html, site, config),
+                             robots_page(config)]
     copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
               **tree_files(root / "captures", "captures")}
-    count = publish(_with_extras(files, copies), out)
+    wanted = signatures(specs, renderer.template_fingerprint, settings)
+    for rel, path in copies.items():
+        stat = path.stat()
+        wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    wanted[".nojekyll"] = "empty"
+
+    previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
+    if previous is None:
+        todo = list(specs)
+        copy_todo = dict(copies)
+        removed: list[str] = []
+    else:
+        todo = [spec for spec in specs if previous.get(spec.path) != wanted[spec.path]]
+        copy_todo = {rel: path for rel, path in copies.items() if previous.get(rel) != wanted[rel]}
+        removed = sorted(set(previous) - set(wanted))
+    jobs = workers if workers is not None else _cpus()
+    if jobs > 1 and len(todo) >= PARALLEL_FROM and threading.active_count() == 1:
+        # Forking is safe only without other threads (`serve` builds on one thread).
+        shown = sorted({i for spec in todo if spec.template != "post.html" for i in spec.post_ids})
+        files = renderer.render_parallel(todo, jobs, cards=[views[i] for i in shown if i in views])
+    else:
+        files = renderer.render_all(todo)
+    if progress is not None:
+        files = _ticking(files, progress(len(todo)))
+    stream = _with_extras(files, copy_todo, nojekyll=previous is None or ".nojekyll" not in previous)
+
+    if previous is None:
+        publish(stream, out)
+        hashes = publish_hashes(out)
+        written = tuple(sorted(hashes))
+        stats = walk(out)
+    else:
+        assert state is not None
+        # Only outputs still as written may be skipped for having the same bytes.
+        trusted = {rel: digest for rel, digest in state.hashes.items()
+                   if found.get(rel) == state.stats.get(rel)}
+        written_list, hashes = update_in_place(stream, removed, out, trusted)
+        written = tuple(sorted(written_list))
+        stats = {rel: stat for rel, stat in found.items() if rel not in removed}
+        stats.update(_stats(out, written))
+    counts = (len(site.posts), len(site.days), len(site.topics))
+    save_state(root, out, BuildState(engine=engine, settings=settings, signatures=wanted,
+                                     hashes=hashes, stats=stats, inputs=inputs, counts=counts))
+    save_content_cache(root, engine, cache)
     return BuildReport(
         output=out,
-        files=count,
-        posts=len(site.posts),
-        days=len(site.days),
-        topics=len(site.topics),
+        files=len(hashes),
+        written=written,
+        removed=tuple(removed),
+        incremental=previous is not None,
+        posts=counts[0],
+        days=counts[1],
+        topics=counts[2],
         seconds=time.perf_counter() - started,
     )
+
+
+def _still_valid(state: BuildState, found: dict[str, tuple[int, int]]) -> dict[str, str] | None:
+    """The signatures of outputs still as the last build left them; None to start again.
+
+    An output edited or deleted by hand loses its signature, so it is rendered
+    again; a file added by hand is removed (it is not part of the site)."""
+    valid: dict[str, str] = {}
+    for rel, signature in state.signatures.items():
+        if found.get(rel) == state.stats.get(rel):
+            valid[rel] = signature
+    for rel in found:
+        if rel not in state.signatures and rel != MANIFEST:
+            valid[rel] = "stray"  # not wanted: the build removes it
+    if found.get(MANIFEST) != state.stats.get(MANIFEST):
+        return None  # the manifest was touched: start again
+    return valid
+
+
+def walk(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under root, by relative path (os.scandir: fast)."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_file():
+                stat = entry.stat()
+                found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+PARALLEL_FROM = 400  # pages: below this, forking costs more than it saves
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+THEME = Path(__file__).resolve().parent / "theme"  # as render.THEME, without importing jinja2
+
+
+def _inputs(root: Path) -> str:
+    """A fingerprint of every file a build reads: equal fingerprints, equal sites."""
+    digest = hashlib.sha256()
+    for name, folder in (("theme", THEME), *((n, root / n) for n in ("content", "templates", "static", "captures"))):
+        for rel, stat in sorted(walk(folder).items()):
+            digest.update(f"{name}/{rel}:{stat[0]}:{stat[1]}\n".encode())
+    config = (root / "site.toml").stat()
+    digest.update(f"site.toml:{config.st_mtime_ns}:{config.st_size}".encode())
+    return digest.hexdigest()
+
+
+def _stats(out: Path, only: Iterable[str] | None) -> dict[str, tuple[int, int]]:
+    stats: dict[str, tuple[int, int]] = {}
+    if only is None:
+        return walk(out)
+    for rel in {*only, MANIFEST}:
+        try:
+            stat = (out / rel).stat()
+        except OSError:
+            continue
+        stats[rel] = (stat.st_mtime_ns, stat.st_size)
+    return stats
 
 
 def _ticking(files: Iterable[tuple[str, bytes]], tick: Callable[[], None]) -> Iterator[tuple[str, bytes]]:
@@ -75,11 +230,12 @@ def _ticking(files: Iterable[tuple[str, bytes]], tick: Callable[[], None]) -> It
         tick()
 
 
-def _with_extras(files: Iterable[tuple[str, bytes]], copies: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
+def _with_extras(files: Iterable[tuple[str, bytes]], copies: dict[str, Path], *,
+                 nojekyll: bool) -> Iterator[tuple[str, bytes]]:
     yield from files
     # Static files (the site's over the theme's) and the raw captures, so anyone can re-derive the site.
     for rel, path in copies.items():
         yield rel, path.read_bytes()
-    # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
-    yield ".nojekyll", b""
-
+    if nojekyll:
+        # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
+        yield ".nojekyll", b""

@@ -178,8 +178,10 @@ def import_command(
               help="Output folder (default: public/ in the site).")
 @click.option("--base-url", default=None, help="Override base_url of site.toml.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
 @pass_context
-def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool) -> None:
+def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool,
+                  full: bool) -> None:
     """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
 
     \b
@@ -190,12 +192,21 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
 
     progress = Progress("rendering", obj.verbosity)
     try:
-        report = build(obj.site, output=output, base_url=base_url, drafts=drafts, progress=progress)
+        report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
+                       progress=progress)
     finally:
         progress.close()
+    if report.incremental:
+        for path in report.written:
+            obj.detail(f"wrote {path}")
+        for path in report.removed:
+            obj.detail(f"removed {path}")
+        changes = f"{len(report.written):,} written, {len(report.removed):,} removed"
+    else:
+        changes = "full build"
     obj.say(
         f"built {report.files:,} files ({report.posts:,} posts, {report.days:,} days, "
-        f"{report.topics:,} topics) in {report.seconds:.2f} s → {report.output}"
+        f"{report.topics:,} topics; {changes}) in {report.seconds:.2f} s → {report.output}"
     )
 
 

@@ -7,8 +7,9 @@ the first problem as a `SiteError` naming the file and the line of the key.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -156,19 +157,20 @@ def _revision(fields: _Fields) -> Revision:
                     byline=fields.text_("byline"), text=text)
 
 
-def _read(path: Path) -> tuple[_Fields, str]:
+def _read(path: Path) -> tuple[_Fields, str, str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SiteError(f"not UTF-8 text ({error.reason})", path=path) from None
     except OSError as error:
         raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
     meta, body, _line = frontmatter.split(text, path)
-    return _Fields(meta, text, path), body
+    return _Fields(meta, text, path), body, hashlib.sha256(data).hexdigest()
 
 
 def read_blog(path: Path) -> Blog:
-    fields, body = _read(path)
+    fields, body, digest = _read(path)
     fields.check_keys(BLOG_KEYS)
     title = fields.text_("title", required=True)
     assert title is not None
@@ -190,11 +192,12 @@ def read_blog(path: Path) -> Blog:
         captures=tuple(_capture_record(item) for item in fields.records("captures")),
         description=body.strip("\n"),
         source=str(path),
+        digest=digest,
     )
 
 
 def read_post(path: Path, blog: str) -> Post:
-    fields, body = _read(path)
+    fields, body, digest = _read(path)
     fields.check_keys(POST_KEYS)
     post_id = fields.text_("id", required=True)
     title = fields.text_("title", required=True)
@@ -219,7 +222,60 @@ def read_post(path: Path, blog: str) -> Post:
         revisions=tuple(_revision(item) for item in fields.records("revisions")),
         body=body.strip("\n"),
         source=str(path),
+        digest=digest,
     )
+
+
+@dataclass
+class ContentCache:
+    """Parsed files from an earlier build, by path, valid while (mtime, size) match.
+
+    Owned by one build (build.py loads and saves it); never module state."""
+
+    records: dict[str, tuple[int, int, Blog | Post]] = field(default_factory=dict)
+    hits: int = 0
+    seen: set[str] = field(default_factory=set)
+    stored: set[str] = field(default_factory=set)  # paths parsed afresh in this build
+
+    def lookup(self, path: Path) -> Blog | Post | None:
+        self.seen.add(str(path))
+        found = self.records.get(str(path))
+        if found is None:
+            return None
+        stat = path.stat()
+        if (found[0], found[1]) != (stat.st_mtime_ns, stat.st_size):
+            return None
+        self.hits += 1
+        return found[2]
+
+    def store(self, path: Path, record: Blog | Post) -> None:
+        stat = path.stat()
+        self.records[str(path)] = (stat.st_mtime_ns, stat.st_size, record)
+        self.stored.add(str(path))
+
+    def current(self) -> dict[str, tuple[int, int, Blog | Post]]:
+        """The entries of files read in this build (deleted files drop out)."""
+        return {path: self.records[path] for path in sorted(self.seen) if path in self.records}
+
+
+def _cached_blog(path: Path, cache: ContentCache | None) -> Blog:
+    found = cache.lookup(path) if cache is not None else None
+    if isinstance(found, Blog):
+        return found
+    blog = read_blog(path)
+    if cache is not None:
+        cache.store(path, blog)
+    return blog
+
+
+def _cached_post(path: Path, blog: str, cache: ContentCache | None) -> Post:
+    found = cache.lookup(path) if cache is not None else None
+    if isinstance(found, Post) and found.blog == blog:
+        return found
+    post = read_post(path, blog)
+    if cache is not None:
+        cache.store(path, post)
+    return post
 
 
 def load_site(
@@ -228,8 +284,9 @@ def load_site(
     *,
     drafts: bool = False,
     progress: Callable[[int], None] | None = None,
+    cache: ContentCache | None = None,
 ) -> Site:
-    """Read every blog folder under `content_dir` into a Site."""
+    """Read every blog folder under `content_dir` into a Site (reusing `cache` entries)."""
     if not content_dir.is_dir():
         raise SiteError("no content folder", path=content_dir,
                         hint="run `liveblog import CAPTURE` first")
@@ -244,9 +301,9 @@ def load_site(
                 raise SiteError(f"no {BLOG_FILE} in this blog folder", path=folder,
                                 hint="each folder under content/ is one live blog")
             continue
-        blogs.append(read_blog(blog_file))
+        blogs.append(_cached_blog(blog_file, cache))
         for path in post_files:
-            post = read_post(path, folder.name)
+            post = _cached_post(path, folder.name, cache)
             if post.id in seen:
                 raise SiteError(f"duplicate id {post.id!r}, also used in {seen[post.id]}", path=path,
                                 line=frontmatter.key_line(path.read_text(encoding="utf-8"), "id"))

@@ -8,7 +8,7 @@ topic, and a template keeps feeds themable like every other page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,9 +24,10 @@ class SitemapEntry:
     lastmod: datetime | None
 
 
-def feed_pages(site: Site, config: Config) -> Iterator[PageSpec]:
+def feed_pages(site: Site, config: Config,
+               views: Mapping[str, PostView] | None = None) -> Iterator[PageSpec]:
     urls = Urls(config.base_url)
-    views = post_views(site, urls)
+    views = views if views is not None else post_views(site, urls)
     common = {"site": site_view(config, urls)}
 
     def feed(location: str, title: str, description: str, link: str, posts: Sequence[Post]) -> PageSpec:

@@ -66,6 +66,7 @@ class Blog:
     captures: tuple[CaptureRecord, ...]  # capture-time order
     description: str  # Markdown body of _blog.md (usually empty)
     source: str  # path of _blog.md, for messages
+    digest: str  # sha256 of that file: what incremental builds compare
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Post:
     revisions: tuple[Revision, ...]  # earlier texts, oldest first
     body: str  # Markdown
     source: str  # path of the post file, for messages
+    digest: str  # sha256 of that file: what incremental builds compare
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,71 @@ def publish(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
     return len(hashes)
 
 
+def update_in_place(
+    files: Iterable[tuple[str, bytes]],
+    remove: Iterable[str],
+    out_dir: Path,
+    previous: dict[str, str],
+) -> tuple[list[str], dict[str, str]]:
+    """Incremental publish: stage the changed files, then move them into `out_dir`.
+
+    `files` are rendered into a staging folder beside `out_dir` first; a file
+    whose bytes equal what `previous` (path → sha256) recorded is skipped. Only
+    when every file is staged are they moved in with `os.replace` (each move
+    atomic), `remove` deleted and the manifest rewritten, so a failed render
+    leaves `out_dir` exactly as it was. Returns (paths written, all hashes).
+    """
+    out_dir = out_dir.absolute()
+    hashes = dict(previous)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as error:
+        raise SiteError(f"cannot stage the changes: {error.strerror or error}", path=out_dir.parent) from None
+    staged: list[str] = []
+    try:
+        for rel, data in files:
+            _refuse_unsafe(stage, rel)
+            digest = sha256_bytes(data)
+            if previous.get(rel) == digest and (out_dir / rel).is_file():
+                continue
+            target = stage / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            hashes[rel] = digest
+            staged.append(rel)
+        gone = [rel for rel in remove if rel != MANIFEST]
+        for rel in gone:
+            hashes.pop(rel, None)
+        (stage / MANIFEST).write_text(manifest_text(hashes), encoding="utf-8")
+        # Everything rendered: now change out_dir.
+        for rel in staged:
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, target)
+        for rel in gone:
+            (out_dir / rel).unlink(missing_ok=True)
+            _prune_empty(out_dir, (out_dir / rel).parent)
+        os.replace(stage / MANIFEST, out_dir / MANIFEST)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return staged, hashes
+
+
+def _prune_empty(root: Path, folder: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def publish_hashes(out_dir: Path) -> dict[str, str]:
+    """The path → sha256 map of a site written by `publish` (from its manifest)."""
+    text = (out_dir / MANIFEST).read_text(encoding="utf-8")
+    return {path: digest for digest, _, path in (line.partition("  ") for line in text.splitlines()) if path}
+
+
 def tree_files(root: Path, prefix: str, *, skip_dotfiles: bool = True) -> dict[str, Path]:
     """Files under `root` as {prefix/relative path: path}, for copying into the site."""
     if not root.is_dir():

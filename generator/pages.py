@@ -8,6 +8,7 @@ context per page type (see docs/templates.md).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,7 +89,9 @@ def site_view(config: Config, urls: Urls) -> SiteView:
 
 
 def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
-    topic_links = {t.name: Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics}
+    # No counts here: a post's card shows its topics' names only, and a count in
+    # the view would make every post of a topic look changed when one is added.
+    topic_links = {t.name: Link(t.name, urls.link(urls.topic(t))) for t in site.topics}
     blogs = {b.slug: Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts) for b in site.blogs}
     records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
 
@@ -117,11 +120,12 @@ def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
     return views
 
 
-def site_pages(site: Site, config: Config) -> Iterator[PageSpec]:
-    """Every HTML page of the site, in a fixed order."""
+def site_pages(site: Site, config: Config,
+               views: Mapping[str, PostView] | None = None) -> Iterator[PageSpec]:
+    """Every HTML page of the site, in a fixed order (`views`: from `post_views`, to share)."""
     urls = Urls(config.base_url)
     common = {"site": site_view(config, urls)}
-    views = post_views(site, urls)
+    views = views if views is not None else post_views(site, urls)
     newest_first = config.post_order == "newest-first"
 
     def page(location: str, template: str, title: str, posts: Sequence[Post] = (), **context: Any) -> PageSpec:
@@ -137,6 +141,7 @@ def site_pages(site: Site, config: Config) -> Iterator[PageSpec]:
         chosen = [views[p.id] for p in posts]
         return chosen[::-1] if newest_first else chosen
 
+    blogs_by_slug = {blog.slug: blog for blog in site.blogs}
     latest = site.days[-1] if site.days else None
     yield page(
         "", "index.html", config.title,
@@ -164,17 +169,20 @@ def site_pages(site: Site, config: Config) -> Iterator[PageSpec]:
             urls.post(post, view.local.date()), "post.html", post.title,
             posts=(post,),
             post=view,
-            jsonld=_article_jsonld(view, site, config),
+            jsonld=_json(_article_jsonld(view, blogs_by_slug, config)),
         )
+    by_blog: dict[str, list[Post]] = {}
+    for post in site.posts:
+        by_blog.setdefault(post.blog, []).append(post)
     for blog in site.blogs:
-        posts = sorted((p for p in site.posts if p.blog == blog.slug), key=lambda p: (p.position, p.id))
+        posts = sorted(by_blog.get(blog.slug, ()), key=lambda p: (p.position, p.id))
         yield page(
             urls.blog(blog.slug), "blog.html", blog.title,
             posts=posts,
             blog=blog,
             sources=[SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures],
             posts_views=[views[p.id] for p in posts],
-            jsonld=_live_blog_jsonld(blog, [views[p.id] for p in posts], urls, config),
+            jsonld=_json(_live_blog_jsonld(blog, [views[p.id] for p in posts], urls, config)),
         )
     yield page(
         "topics/", "topics.html", "Topics",
@@ -234,11 +242,16 @@ def _blog_link(blog: Blog, urls: Urls) -> Link:
     return Link(blog.title, urls.link(urls.blog(blog.slug)), blog.archived_posts)
 
 
+def _json(data: dict[str, Any]) -> str:
+    """JSON-LD as text (compact; json's C encoder). render's `jsonld` filter makes it script-safe."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def _person_list(names: Sequence[str]) -> list[dict[str, str]]:
     return [{"@type": "Person", "name": name} for name in names]
 
 
-def _article_jsonld(view: PostView, site: Site, config: Config) -> dict[str, Any]:
+def _article_jsonld(view: PostView, blogs: Mapping[str, Blog], config: Config) -> dict[str, Any]:
     post = view.post
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -252,9 +265,8 @@ def _article_jsonld(view: PostView, site: Site, config: Config) -> dict[str, Any
     }
     if post.topics:
         data["keywords"] = list(post.topics)
-    try:
-        blog = site.blog(post.blog)
-    except KeyError:
+    blog = blogs.get(post.blog)
+    if blog is None:
         return data
     if blog.outlet:
         data["publisher"] = {"@type": "Organization", "name": blog.outlet}

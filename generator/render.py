@@ -11,15 +11,20 @@ event handlers and javascript: URLs never reach a page or a feed.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
+import multiprocessing
+import traceback
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+import jinja2.meta
 import nh3
 from markupsafe import Markup
 
@@ -59,6 +64,9 @@ class Renderer:
             keep_trailing_newline=True,
             auto_reload=False,
         )
+        self._cards: dict[tuple[str, str, bool, bool], Markup] = {}
+        self._fingerprints: dict[str, str] = {}
+        self.env.globals["card"] = self.card
         self.env.filters.update(
             body=self.body,
             absolute_body=self.absolute_body,
@@ -73,6 +81,22 @@ class Renderer:
             thousands=lambda n: f"{n:,}",
             plural=lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}",
         )
+
+    # Globals -----------------------------------------------------------------
+    CARD_CACHE = 30_000  # cards kept (each a few kB): bounds memory on huge sites
+
+    def card(self, view: Any, heading: str = "h2", with_date: bool = True,
+             show_blog: bool = True) -> Markup:
+        """The `post_card` macro of _macros.html, rendered once per post and variant."""
+        key = (view.post.id, heading, with_date, show_blog)
+        html = self._cards.get(key)
+        if html is None:
+            macro = self.env.get_template("_macros.html").module.post_card  # type: ignore[attr-defined]
+            html = Markup(macro(view, heading=heading, with_date=with_date, show_blog=show_blog))
+            if len(self._cards) >= self.CARD_CACHE:
+                del self._cards[next(iter(self._cards))]
+            self._cards[key] = html
+        return html
 
     # Filters -----------------------------------------------------------------
     def body(self, markdown_text: str) -> Markup:
@@ -114,6 +138,33 @@ class Renderer:
             return self._zone_labels[key]
         return moment.tzname() or moment.strftime("%z")
 
+    # Fingerprints ------------------------------------------------------------
+    def template_fingerprint(self, name: str) -> str:
+        """A hash of a template's source and of every template it extends, includes or imports."""
+        known = self._fingerprints.get(name)
+        if known is not None:
+            return known
+        self._fingerprints[name] = "cycle"
+        digest = hashlib.sha256(name.encode())
+        try:
+            assert self.env.loader is not None
+            source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound:
+            source = ""  # rendering will report it
+        digest.update(source.encode())
+        try:
+            references: list[str | None] = list(
+                jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            references = []  # rendering will report it
+        if None in references:  # a computed name: depend on every template
+            references = list(sorted(self.env.list_templates()))
+        for reference in sorted(r for r in references if r is not None):
+            digest.update(self.template_fingerprint(reference).encode())
+        result = digest.hexdigest()[:24]
+        self._fingerprints[name] = result
+        return result
+
     # Rendering ---------------------------------------------------------------
     def render(self, spec: PageSpec) -> bytes:
         try:
@@ -133,6 +184,83 @@ class Renderer:
         for spec in specs:
             yield spec.path, self.render(spec)
 
+    def render_parallel(self, specs: Sequence[PageSpec], workers: int,
+                        cards: Sequence[Any] = ()) -> Iterator[tuple[str, bytes]]:
+        """Render on `workers` forked processes, in two rounds.
+
+        First every post's card (and body) in `cards` is rendered once, spread
+        over the workers, and collected here; then the pages are spread over
+        workers that inherit those cards, so no card is rendered twice. Pages
+        arrive in no particular order. Forked children inherit the renderer
+        and the specs; only results travel back through pipes."""
+        if cards:
+            for batch in _fan_out(workers, len(cards), lambda i: self._card_result(cards[i])):
+                for key, html, body_key, body_html in batch:
+                    self._cards[key] = Markup(html)
+                    self._bodies[body_key] = body_html
+        for batch in _fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
+            yield from batch
+
+    def _card_result(self, view: Any) -> tuple[tuple[str, str, bool, bool], str, str, str]:
+        html = self.card(view)
+        return (view.post.id, "h2", True, True), str(html), view.post.body, str(self.body(view.post.body))
+
+
+def _fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[list[Any]]:
+    """Run job(i) for i in range(count) on forked workers; yield batches of results.
+
+    A SiteError in a worker is raised here, after the other workers are stopped."""
+    context = multiprocessing.get_context("fork")
+    pipes: list[Connection] = []
+    processes = []
+    for number in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_work, args=(job, range(number, count, workers), sender),
+                                  daemon=True)
+        process.start()
+        sender.close()
+        pipes.append(receiver)
+        processes.append(process)
+    try:
+        open_pipes = list(pipes)
+        while open_pipes:
+            for ready in wait(open_pipes):
+                assert isinstance(ready, Connection)
+                kind, payload = ready.recv()
+                if kind == "batch":
+                    yield payload
+                elif kind == "done":
+                    open_pipes.remove(ready)
+                elif kind == "error":
+                    raise SiteError(*payload)
+                else:
+                    raise RuntimeError(f"a render worker failed:\n{payload}")
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+def _work(job: Callable[[int], Any], indices: range, pipe: Connection) -> None:
+    batch: list[Any] = []
+    try:
+        for index in indices:
+            batch.append(job(index))
+            if len(batch) >= 64:
+                pipe.send(("batch", batch))
+                batch = []
+        pipe.send(("batch", batch))
+        pipe.send(("done", None))
+    except SiteError as error:
+        pipe.send(("error", (error.message, error.path, error.line, error.hint)))
+    except BaseException:  # a bug: report it with its traceback
+        pipe.send(("crash", traceback.format_exc()))
+    finally:
+        pipe.close()
+
 
 def longdate(value: date | datetime) -> str:
     """July 8, 2023"""
@@ -140,7 +268,9 @@ def longdate(value: date | datetime) -> str:
 
 
 def jsonld(data: Any) -> Markup:
-    """JSON for a <script type="application/ld+json"> block that nothing can break out of."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    """JSON (text, or data to encode) for a <script type="application/ld+json"> block
+    that nothing can break out of."""
+    # Compact: only then does json use its C encoder (indent forces the pure-Python one).
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)

@@ -31,7 +31,7 @@ def test_build_writes_every_page_of_a_small_site(tmp_path: Path) -> None:
     })
     code, output = build(root)
     assert code == 0, output
-    assert re.match(r"built \d+ files \(2 posts, 2 days, 2 topics\) in \d+\.\d\d s → ", output)
+    assert re.match(r"built \d+ files \(2 posts, 2 days, 2 topics; full build\) in \d+\.\d\d s → ", output)
     files = set(snapshot(root / "public"))
     assert {
         "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",

@@ -1,0 +1,175 @@
+"""Incremental builds: after every kind of change, public/ is byte for byte a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+from sites import REPO, SAMPLE, make_site, snapshot
+
+BLOG = "content/2023-07-08-russia-ukraine-news"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = make_site(tmp_path / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
+    result = CliRunner().invoke(main, ["--site", str(root), "import", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def post_file(root: Path, hhmm: str) -> Path:
+    return next((root / BLOG).glob(f"2023-07-08-{hhmm}-*.md"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_post(root: Path) -> None:
+    edit(post_file(root, "0906"), "Earlier, officials", "Earlier on Saturday, officials")
+
+
+def retitle_post(root: Path) -> None:
+    edit(post_file(root, "0855"), "title: No date set yet", "title: Still no date set")
+
+
+def add_post(root: Path) -> None:
+    text = post_file(root, "0412").read_text(encoding="utf-8")
+    text = text.replace("2023-07-08-0412-", "2023-07-09-0030-", 1).replace(
+        "published: 2023-07-08T04:12:00-04:00", "published: 2023-07-09T00:30:00-04:00")
+    (root / BLOG / "2023-07-09-0030-a-new-day.md").write_text(text, encoding="utf-8")
+
+
+def delete_post(root: Path) -> None:
+    post_file(root, "0705").unlink()
+
+
+def rename_topic(root: Path) -> None:
+    for path in (root / BLOG).glob("2023-*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(", NATO,", ", North Atlantic alliance,").replace(
+            ", NATO]", ", North Atlantic alliance]"), encoding="utf-8")
+
+
+def change_template(root: Path) -> None:
+    (root / "templates" / "day.html").write_text(
+        (REPO / "generator/theme/templates/day.html").read_text(encoding="utf-8").replace(
+            '<p class="count">', '<p class="count day-count">'), encoding="utf-8")
+
+
+def change_static(root: Path) -> None:
+    (root / "static" / "extra.css").write_text("body { margin: 0; }\n", encoding="utf-8")
+
+
+def change_config(root: Path) -> None:
+    edit(root / "site.toml", 'post_order = "newest-first"', 'post_order = "oldest-first"')
+
+
+def draft_post(root: Path) -> None:
+    edit(post_file(root, "1547"), "position: 5\n", "position: 5\ndraft: true\n")
+
+
+def remove_template_override(root: Path) -> None:
+    (root / "templates" / "day.html").unlink()
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    ("edit a post", edit_post),
+    ("retitle a post", retitle_post),
+    ("add a post on a new day", add_post),
+    ("delete a post", delete_post),
+    ("rename a topic", rename_topic),
+    ("change a template", change_template),
+    ("add a static file", change_static),
+    ("change site.toml", change_config),
+    ("mark a post draft", draft_post),
+    ("remove the template override", remove_template_override),
+]
+
+
+def test_incremental_equals_clean_after_every_change(site: Path, tmp_path: Path) -> None:
+    public = site / "public"
+    first = build(site)
+    assert not first.incremental
+    again = build(site)
+    assert again.incremental and again.written == () and again.removed == ()
+    for number, (name, change) in enumerate(STEPS):
+        change(site)
+        report = build(site)
+        assert report.incremental, name
+        clean = build(site, output=tmp_path / f"clean-{number}", full=True)
+        assert not clean.incremental
+        assert snapshot(public) == snapshot(clean.output), name
+
+
+def test_a_one_post_edit_rewrites_only_the_pages_that_show_it(site: Path) -> None:
+    build(site)
+    edit_post(site)
+    report = build(site)
+    slug = "0906-russian-shelling-kills-at-least-8-people-in-ukrainian-city-of-lyman-regional"
+    assert set(report.written) == {
+        f"2023/07/08/{slug}/index.html",
+        "2023/07/08/index.html",
+        "live/2023-07-08-russia-ukraine-news/index.html",
+        "topics/russia-ukraine-news/index.html",
+        "topics/civilian-casualties/index.html",
+        "feed.xml",
+        "topics/russia-ukraine-news/feed.xml",
+        "topics/civilian-casualties/feed.xml",
+    }
+
+
+def test_a_hand_edited_or_deleted_output_is_restored(site: Path) -> None:
+    public = site / "public"
+    build(site)
+    clean = snapshot(public)
+    (public / "404.html").write_text("vandalised")
+    (public / "robots.txt").unlink()
+    (public / "stray.html").write_text("not ours")
+    edit_post(site)
+    build(site)
+    edit(post_file(site, "0906"), "Earlier on Saturday, officials", "Earlier, officials")
+    report = build(site)
+    assert snapshot(public) == clean
+    assert "stray.html" not in report.written
+
+
+def test_a_failing_incremental_build_leaves_public_as_it_was(site: Path) -> None:
+    public = site / "public"
+    build(site)
+    before = snapshot(public)
+    edit_post(site)
+    (site / "templates" / "post.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope.x }}{% endblock %}")
+    result = CliRunner().invoke(main, ["--site", str(site), "build"])
+    assert result.exit_code == 1 and "'nope' is undefined" in result.output
+    assert snapshot(public) == before
+    assert not list(site.glob("public.tmp-*"))
+
+
+def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path) -> None:
+    serial = build(site, output=tmp_path / "serial", full=True, workers=1)
+    import generator.build as module
+    saved = module.PARALLEL_FROM
+    module.PARALLEL_FROM = 1
+    try:
+        parallel = build(site, output=tmp_path / "parallel", full=True, workers=2)
+    finally:
+        module.PARALLEL_FROM = saved
+    assert snapshot(serial.output) == snapshot(parallel.output)
+
+
+def test_state_lives_outside_the_site_output(site: Path) -> None:
+    build(site)
+    assert (site / ".liveblog").is_dir()
+    assert not any(p.name.startswith(".liveblog") for p in (site / "public").iterdir())
+    shutil.rmtree(site / ".liveblog")
+    assert not build(site).incremental  # no state: a full build, still correct
