@@ -8,7 +8,6 @@ context per page type (see docs/templates.md).
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -169,7 +168,7 @@ def site_pages(site: Site, config: Config,
             urls.post(post, view.local.date()), "post.html", post.title,
             posts=(post,),
             post=view,
-            jsonld=_json(_article_jsonld(view, blogs_by_slug, config)),
+            blog=blogs_by_slug.get(post.blog),
         )
     by_blog: dict[str, list[Post]] = {}
     for post in site.posts:
@@ -182,7 +181,6 @@ def site_pages(site: Site, config: Config,
             blog=blog,
             sources=[SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures],
             posts_views=[views[p.id] for p in posts],
-            jsonld=_json(_live_blog_jsonld(blog, [views[p.id] for p in posts], urls, config)),
         )
     yield page(
         "topics/", "topics.html", "Topics",
@@ -240,69 +238,3 @@ def _months(days: Sequence[Day], urls: Urls) -> list[Month]:
 
 def _blog_link(blog: Blog, urls: Urls) -> Link:
     return Link(blog.title, urls.link(urls.blog(blog.slug)), blog.archived_posts)
-
-
-def _json(data: dict[str, Any]) -> str:
-    """JSON-LD as text (compact; json's C encoder). render's `jsonld` filter makes it script-safe."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _person_list(names: Sequence[str]) -> list[dict[str, str]]:
-    return [{"@type": "Person", "name": name} for name in names]
-
-
-def _article_jsonld(view: PostView, blogs: Mapping[str, Blog], config: Config) -> dict[str, Any]:
-    post = view.post
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": post.title,
-        "datePublished": post.published.isoformat(),
-        "url": view.absolute_url,
-        "mainEntityOfPage": view.absolute_url,
-        "inLanguage": config.language,
-        "author": _person_list(post.authors),
-    }
-    if post.topics:
-        data["keywords"] = list(post.topics)
-    blog = blogs.get(post.blog)
-    if blog is None:
-        return data
-    if blog.outlet:
-        data["publisher"] = {"@type": "Organization", "name": blog.outlet}
-    data["isPartOf"] = {"@type": "LiveBlogPosting", "headline": blog.title,
-                        "url": config.base_url + Urls.blog(blog.slug)}
-    return data
-
-
-def _live_blog_jsonld(blog: Blog, views: Sequence[PostView], urls: Urls, config: Config) -> dict[str, Any]:
-    times = sorted(v.post.published for v in views)
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "LiveBlogPosting",
-        "headline": blog.title,
-        "url": urls.absolute(urls.blog(blog.slug)),
-        "inLanguage": config.language,
-        "author": _person_list(blog.authors),
-    }
-    if blog.series:
-        data["about"] = {"@type": "Thing", "name": blog.series}
-    if blog.outlet:
-        data["publisher"] = {"@type": "Organization", "name": blog.outlet}
-    if times:
-        data["coverageStartTime"] = times[0].isoformat()
-        data["coverageEndTime"] = (blog.updated or times[-1]).isoformat()
-        data["datePublished"] = times[0].isoformat()
-    if blog.updated:
-        data["dateModified"] = blog.updated.isoformat()
-    data["liveBlogUpdate"] = [
-        {
-            "@type": "BlogPosting",
-            "headline": v.post.title,
-            "datePublished": v.post.published.isoformat(),
-            "url": v.absolute_url,
-            "author": _person_list(v.post.authors),
-        }
-        for v in views
-    ]
-    return data

@@ -28,7 +28,7 @@ import jinja2.meta
 import nh3
 from markupsafe import Markup
 
-from generator import markup
+from generator import markup, structured
 from generator.config import Config
 from generator.errors import SiteError
 from generator.pages import PageSpec
@@ -67,6 +67,8 @@ class Renderer:
         self._cards: dict[tuple[str, str, bool, bool], Markup] = {}
         self._fingerprints: dict[str, str] = {}
         self.env.globals["card"] = self.card
+        self.env.globals["jsonld_article"] = lambda view, blog: structured.article(view, blog, config)
+        self.env.globals["jsonld_live_blog"] = lambda blog, views: structured.live_blog(blog, views, config)
         self.env.filters.update(
             body=self.body,
             absolute_body=self.absolute_body,
