@@ -109,7 +109,7 @@ def build(
         todo = [spec for spec in specs if previous.get(spec.path) != wanted[spec.path]]
         copy_todo = {rel: path for rel, path in copies.items() if previous.get(rel) != wanted[rel]}
         removed = sorted(set(previous) - set(wanted))
-    jobs = workers if workers is not None else _cpus()
+    jobs = workers if workers is not None else 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM and threading.active_count() == 1:
         # Forking is safe only without other threads (`serve` builds on one thread).
         shown = sorted({i for spec in todo if spec.template != "post.html" for i in spec.post_ids})
@@ -190,7 +190,7 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
 PARALLEL_FROM = 400  # pages: below this, forking costs more than it saves
 
 
-def _cpus() -> int:
+def cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

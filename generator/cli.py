@@ -179,9 +179,13 @@ def import_command(
 @click.option("--base-url", default=None, help="Override base_url of site.toml.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=1, show_default=True,
+              envvar="LIVEBLOG_JOBS",
+              help="Processes rendering big builds (0: one per CPU). Helps only where cores "
+                   "really run in parallel; see README, Performance.")
 @pass_context
 def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool,
-                  full: bool) -> None:
+                  full: bool, jobs: int) -> None:
     """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
 
     \b
@@ -192,8 +196,10 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
 
     progress = Progress("rendering", obj.verbosity)
     try:
+        from generator.build import cpus
+
         report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
-                       progress=progress)
+                       workers=jobs or cpus(), progress=progress)
     finally:
         progress.close()
     if report.incremental:

@@ -67,6 +67,7 @@ class Renderer:
         self._cards: dict[tuple[str, str, bool, bool], Markup] = {}
         self._fingerprints: dict[str, str] = {}
         self.env.globals["card"] = self.card
+        self.env.globals["time_tag"] = self.time_tag
         self.env.globals["jsonld_article"] = lambda view, blog: structured.article(view, blog, config)
         self.env.globals["jsonld_live_blog"] = lambda blog, views: structured.live_blog(blog, views, config)
         self.env.filters.update(
@@ -122,6 +123,12 @@ class Renderer:
         """A post body for feeds: every link and image made absolute."""
         html = str(self.body(markdown_text))
         return Markup(_URL_ATTRIBUTE.sub(lambda m: m[1] + urljoin(page_url, m[2]) + m[3], html))
+
+    def time_tag(self, moment: datetime, with_date: bool = True) -> Markup:
+        """<time datetime="ISO with offset">11:29 a.m. ET, July 8, 2023</time>, in the site's zone."""
+        local = moment.astimezone(self._tz)
+        shown = f"{self.clock(local)} {self.zone(local)}" + (f", {longdate(local)}" if with_date else "")
+        return Markup(f'<time datetime="{local.isoformat()}">{shown}</time>')
 
     def local(self, moment: datetime) -> datetime:
         """The same instant in the site's time zone (what readers are shown)."""
