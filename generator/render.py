@@ -87,6 +87,7 @@ class Renderer:
 
     # Globals -----------------------------------------------------------------
     CARD_CACHE = 30_000  # cards kept (each a few kB): bounds memory on huge sites
+    BODY_CACHE = 4_096  # rendered bodies kept: a body is needed by its card, its page, its feeds
 
     def card(self, view: Any, heading: str = "h2", with_date: bool = True,
              show_blog: bool = True) -> Markup:
@@ -108,6 +109,8 @@ class Renderer:
         if html is None:
             html = self._cleaner.clean(markup.to_html(markdown_text))
             html = _URL_ATTRIBUTE.sub(self._site_relative, html)
+            if len(self._bodies) >= self.BODY_CACHE:
+                del self._bodies[next(iter(self._bodies))]
             self._bodies[markdown_text] = html
         return Markup(html)
 
