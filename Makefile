@@ -33,6 +33,9 @@ test: $(BIN)/.installed
 	$(BIN)/mypy generator
 	$(BIN)/python -m pytest -q
 
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 golden: $(BIN)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
