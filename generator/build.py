@@ -79,7 +79,7 @@ def build(
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content import load_site
     from generator.depends import signatures
-    from generator.feeds import feed_pages, robots_page, sitemap_page
+    from generator.feeds import feed_pages, robots_page, sitemap_pages
     from generator.pages import PageSpec, post_views, site_pages
     from generator.render import Renderer
     from generator.urls import Urls
@@ -88,10 +88,10 @@ def build(
     cache = load_content_cache(root, engine)
     site = load_site(root / "content", config.tz(), drafts=drafts, cache=cache)
     renderer = Renderer(config, root / "templates")
-    views = post_views(site, Urls(config.base_url))
+    views = post_views(site, Urls(config.base_url), config)
     html = list(site_pages(site, config, views))
-    specs: list[PageSpec] = [*html, *feed_pages(site, config, views), sitemap_page(html, site, config),
-                             robots_page(config)]
+    specs: list[PageSpec] = [*html, *feed_pages(site, config, views),
+                             *sitemap_pages(html, site, config), robots_page(config)]
     copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
               **tree_files(root / "captures", "captures")}
     wanted = signatures(specs, renderer.template_fingerprint, settings)

@@ -115,7 +115,7 @@ def check_site(root: Path, base_url: str) -> CheckReport:
         except ElementTree.ParseError as error:
             problems.append(Problem(rel, f"not well-formed XML: {error}"))
             continue
-        if tree.getroot().tag.endswith("urlset"):
+        if tree.getroot().tag.endswith(("urlset", "sitemapindex")):
             for loc in tree.getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
                 target = _internal_target(loc.text or "", base_path, base_path, origin)
                 if target is None:

@@ -27,7 +27,7 @@ class SitemapEntry:
 def feed_pages(site: Site, config: Config,
                views: Mapping[str, PostView] | None = None) -> Iterator[PageSpec]:
     urls = Urls(config.base_url)
-    views = views if views is not None else post_views(site, urls)
+    views = views if views is not None else post_views(site, urls, config)
     common = {"site": site_view(config, urls)}
 
     def feed(location: str, title: str, description: str, link: str, posts: Sequence[Post]) -> PageSpec:
@@ -49,8 +49,13 @@ def feed_pages(site: Site, config: Config,
                    tuple(reversed(topic.posts)))
 
 
-def sitemap_page(html_pages: Iterable[PageSpec], site: Site, config: Config) -> PageSpec:
-    """sitemap.xml listing every HTML page except 404.html."""
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol requires
+
+
+def sitemap_pages(html_pages: Iterable[PageSpec], site: Site, config: Config,
+                  limit: int = SITEMAP_LIMIT) -> list[PageSpec]:
+    """sitemap.xml listing every HTML page except 404.html; past `limit` URLs,
+    sitemap.xml becomes a sitemap index of sitemap-1.xml, sitemap-2.xml, …"""
     urls = Urls(config.base_url)
     times = {p.id: p.published for p in site.posts}
     entries = []
@@ -61,7 +66,16 @@ def sitemap_page(html_pages: Iterable[PageSpec], site: Site, config: Config) -> 
         stamps = [times[i] for i in page.post_ids if i in times]
         entries.append(SitemapEntry(urls.absolute(location), max(stamps) if stamps else None))
     entries.sort(key=lambda e: e.loc)
-    return PageSpec(path="sitemap.xml", template="sitemap.xml", context={"entries": entries})
+    if len(entries) <= limit:
+        return [PageSpec(path="sitemap.xml", template="sitemap.xml", context={"entries": entries})]
+    parts = [entries[i:i + limit] for i in range(0, len(entries), limit)]
+    specs = [PageSpec(path=f"sitemap-{n}.xml", template="sitemap.xml", context={"entries": part})
+             for n, part in enumerate(parts, start=1)]
+    index = [SitemapEntry(urls.absolute(f"sitemap-{n}.xml"),
+                          max((e.lastmod for e in part if e.lastmod), default=None))
+             for n, part in enumerate(parts, start=1)]
+    return [PageSpec(path="sitemap.xml", template="sitemap_index.xml", context={"entries": index}),
+            *specs]
 
 
 def robots_page(config: Config) -> PageSpec:
@@ -70,4 +84,4 @@ def robots_page(config: Config) -> PageSpec:
                     context={"sitemap": urls.absolute("sitemap.xml")})
 
 
-__all__ = ["PostView", "SitemapEntry", "feed_pages", "robots_page", "sitemap_page"]
+__all__ = ["PostView", "SitemapEntry", "feed_pages", "robots_page", "sitemap_pages"]

@@ -87,7 +87,14 @@ def site_view(config: Config, urls: Urls) -> SiteView:
     )
 
 
-def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
+def day_chunks(day: Day, config: Config) -> list[tuple[Post, ...]]:
+    """A day's posts in `post_order`, cut into pages of `posts_per_page`."""
+    ordered = day.posts[::-1] if config.post_order == "newest-first" else day.posts
+    size = config.posts_per_page
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)] or [()]
+
+
+def post_views(site: Site, urls: Urls, config: Config) -> dict[str, PostView]:
     # No counts here: a post's card shows its topics' names only, and a count in
     # the view would make every post of a topic look changed when one is added.
     topic_links = {t.name: Link(t.name, urls.link(urls.topic(t))) for t in site.topics}
@@ -99,6 +106,11 @@ def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
         return SourceView(records.get((blog, file)), file, urls.link(file),
                           int(position) if position.isdigit() else None)
 
+    day_page: dict[str, int] = {}
+    for each_day in site.days:
+        for number, chunk in enumerate(day_chunks(each_day, config), start=1):
+            for listed in chunk:
+                day_page[listed.id] = number
     views = {}
     for post in site.posts:
         day = local_day(post.published, site.tz)
@@ -110,7 +122,7 @@ def post_views(site: Site, urls: Urls) -> dict[str, PostView]:
             url=urls.link(location),
             absolute_url=urls.absolute(location),
             day_url=day_url,
-            in_day_url=f"{day_url}#{post.id}",
+            in_day_url=f"{urls.link(urls.day(day, day_page.get(post.id, 1)))}#{post.id}",
             blog=blogs.get(post.blog, Link(post.blog, urls.link(urls.blog(post.blog)))),
             topics=tuple(topic_links[name] for name in post.topics),
             sources=tuple(source(post.blog, entry) for entry in post.captures),
@@ -124,7 +136,7 @@ def site_pages(site: Site, config: Config,
     """Every HTML page of the site, in a fixed order (`views`: from `post_views`, to share)."""
     urls = Urls(config.base_url)
     common = {"site": site_view(config, urls)}
-    views = views if views is not None else post_views(site, urls)
+    views = views if views is not None else post_views(site, urls, config)
     newest_first = config.post_order == "newest-first"
 
     def page(location: str, template: str, title: str, posts: Sequence[Post] = (), **context: Any) -> PageSpec:
@@ -154,14 +166,24 @@ def site_pages(site: Site, config: Config,
     for index, day in enumerate(site.days):
         before = site.days[index - 1] if index > 0 else None
         after = site.days[index + 1] if index + 1 < len(site.days) else None
-        yield page(
-            urls.day(day.date), "day.html", f"{day.date:%A, %B} {day.date.day}, {day.date.year}",
-            posts=day.posts,
-            day=day.date,
-            posts_views=ordered(day.posts),
-            previous=_day_link(before, urls) if before else None,
-            next=_day_link(after, urls) if after else None,
-        )
+        chunks = day_chunks(day, config)
+        title = f"{day.date:%A, %B} {day.date.day}, {day.date.year}"
+        for number, chunk in enumerate(chunks, start=1):
+            yield page(
+                urls.day(day.date, number),
+                "day.html",
+                title + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""),
+                posts=chunk,
+                day=day.date,
+                day_count=len(day.posts),
+                posts_views=[views[p.id] for p in chunk],
+                page_number=number,
+                page_count=len(chunks),
+                previous_page=urls.link(urls.day(day.date, number - 1)) if number > 1 else None,
+                next_page=urls.link(urls.day(day.date, number + 1)) if number < len(chunks) else None,
+                previous=_day_link(before, urls) if before else None,
+                next=_day_link(after, urls) if after else None,
+            )
     for index, post in enumerate(site.posts):
         view = views[post.id]
         yield page(

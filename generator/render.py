@@ -87,7 +87,7 @@ class Renderer:
 
     # Globals -----------------------------------------------------------------
     CARD_CACHE = 30_000  # cards kept (each a few kB): bounds memory on huge sites
-    BODY_CACHE = 4_096  # rendered bodies kept: a body is needed by its card, its page, its feeds
+    BODY_CACHE = 20_000  # rendered bodies kept (about 2.5 kB each): needed by card, page and feeds
 
     def card(self, view: Any, heading: str = "h2", with_date: bool = True,
              show_blog: bool = True) -> Markup:

@@ -20,15 +20,15 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 @dataclass(frozen=True, slots=True)
 class Urls:
     base_url: str  # ends with "/"
+    base_path: str = ""  # its path part; computed once (links are made tens of thousands of times)
 
-    @property
-    def base_path(self) -> str:
-        return urlsplit(self.base_url).path or "/"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_path", urlsplit(self.base_url).path or "/")
 
     # Locations: directory-style paths relative to the site root, "" for home.
     @staticmethod
-    def day(day: date) -> str:
-        return f"{day:%Y/%m/%d}/"
+    def day(day: date, page: int = 1) -> str:
+        return f"{day:%Y/%m/%d}/" + (f"page/{page}/" if page > 1 else "")
 
     @staticmethod
     def post(post: Post, day: date) -> str:

@@ -163,3 +163,44 @@ def test_two_builds_are_byte_identical_anywhere_and_any_hash_seed(tmp_path: Path
 def test_build_help_shows_an_example(option: str) -> None:
     result = CliRunner().invoke(main, ["build", option])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_day_pages_paginate_and_anchors_point_to_the_right_page(tmp_path: Path) -> None:
+    posts = {f"{BLOG_DIR}/p{i}.md": post(f"2023-07-08-10{i:02d}-p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
+             for i in range(5)}
+    toml = SITE_TOML.replace("timezone", "posts_per_page = 2\ntimezone")
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG, **posts}, site_toml=toml)
+    assert build(root)[0] == 0
+    day = root / "public/2023/07/08"
+    assert sorted(p.relative_to(day).as_posix() for p in day.glob("**/index.html")
+                  if "page" in p.parts or p.parent == day) == ["index.html", "page/2/index.html", "page/3/index.html"]
+    first = (day / "index.html").read_text()
+    assert "5 posts, newest first · page 1 of 3" in first and 'href="/liveblog-archive/2023/07/08/page/2/"' in first
+    # Newest first: 10:04 and 10:03 on page 1, 10:00 alone on page 3.
+    assert 'id="2023-07-08-1004-p4"' in first and 'id="2023-07-08-1000-p0"' not in first
+    permalink = (day / "1000-p0/index.html").read_text()
+    assert 'href="/liveblog-archive/2023/07/08/page/3/#2023-07-08-1000-p0"' in permalink
+    result = CliRunner().invoke(main, ["--site", str(root), "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.content import load_site
+    from generator.feeds import sitemap_pages
+    from generator.pages import site_pages
+
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
+                                **{f"{BLOG_DIR}/p{i}.md": post(f"p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
+                                   for i in range(3)}})
+    config = load_config(root)
+    site = load_site(root / "content", config.tz())
+    html = list(site_pages(site, config))
+    single = sitemap_pages(html, site, config)
+    assert [s.path for s in single] == ["sitemap.xml"]
+    total = len(single[0].context["entries"])
+    split = sitemap_pages(html, site, config, limit=4)
+    assert split[0].path == "sitemap.xml" and split[0].template == "sitemap_index.xml"
+    assert [s.path for s in split[1:]] == [f"sitemap-{n}.xml" for n in range(1, (total + 3) // 4 + 1)]
+    assert sum(len(s.context["entries"]) for s in split[1:]) == total
+    assert all(len(s.context["entries"]) <= 4 for s in split[1:])
