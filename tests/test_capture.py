@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from generator.markup import to_html
+from texts import rendered_text
 from generator.capture import (
     BulletList,
     CapturedPost,
@@ -245,20 +245,6 @@ def test_sample_keeps_every_character_but_spaces(sample: ParsedCapture) -> None:
 # Markdown bodies ------------------------------------------------------------
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def rendered_text(md: str) -> str:
-    parser = _Text()
-    parser.feed(to_html(md))
-    parser.close()
-    return "".join(parser.parts)
 
 
 def test_body_markdown_shapes() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import to_html
+from texts import rendered_text
 from generator.capture import (
     BulletList,
     Figure,
@@ -119,20 +118,6 @@ def test_arbitrary_bytes_never_raise_anything_but_site_error(data: bytes) -> Non
     import_or_fail_clearly(data)
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _rendered(md: str) -> str:
-    parser = _Text()
-    parser.feed(to_html(md))
-    parser.close()
-    return "".join(parser.parts)
 
 
 # One line of printable text, as parse_capture produces it: no control characters,
@@ -147,7 +132,7 @@ line = st.lists(ALPHABET, min_size=1, max_size=30).map("".join).map(
 def test_markdown_of_any_line_renders_back_to_the_same_text(text: str, lead: str | None) -> None:
     paragraph = Paragraph(text, lead)
     expected = text if lead is None else f"{lead} {text}"
-    assert _rendered(body_markdown([paragraph])) == expected
-    assert _rendered(body_markdown([BulletList((text,))])).strip("\n") == text
-    assert _rendered(body_markdown([Figure(text, lead)])).strip("\n") == (
+    assert rendered_text(body_markdown([paragraph])) == expected
+    assert rendered_text(body_markdown([BulletList((text,))])).strip("\n") == text
+    assert rendered_text(body_markdown([Figure(text, lead)])).strip("\n") == (
         text if lead is None else f"{text} {lead}")
