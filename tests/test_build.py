@@ -204,3 +204,13 @@ def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> Non
     assert [s.path for s in split[1:]] == [f"sitemap-{n}.xml" for n in range(1, (total + 3) // 4 + 1)]
     assert sum(len(s.context["entries"]) for s in split[1:]) == total
     assert all(len(s.context["entries"]) <= 4 for s in split[1:])
+
+
+def test_a_cut_off_post_says_so_on_its_page_and_in_lists(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
+                                f"{BLOG_DIR}/a.md": post("2023-07-08-1000-a", "2023-07-08T10:00:00-04:00",
+                                                         body="It struck them ab", extra="cut_off: true\n")})
+    assert build(root)[0] == 0
+    note = "The capture ends here: the rest of this post was not saved."
+    for page in ("2023/07/08/index.html", "2023/07/08/1000-a/index.html", "live/2023-07-08-test-news/index.html"):
+        assert note in (root / "public" / page).read_text(), page
