@@ -30,6 +30,7 @@ screenshots: site
 
 test: $(BIN)/.installed
 	bash scripts/install-test-deps.sh
+	$(BIN)/ruff check generator tests bench scripts
 	$(BIN)/mypy generator
 	$(BIN)/python -m pytest -q
 

@@ -184,7 +184,7 @@ def site_pages(site: Site, config: Config,
                 previous=_day_link(before, urls) if before else None,
                 next=_day_link(after, urls) if after else None,
             )
-    for index, post in enumerate(site.posts):
+    for post in site.posts:
         view = views[post.id]
         yield page(
             urls.post(post, view.local.date()), "post.html", post.title,
