@@ -68,7 +68,8 @@ def build(
     settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
     inputs = _inputs(root)
     state = None if full else load_state(root, out, engine)
-    if state is not None and state.settings == settings and state.inputs == inputs and _stats(out, state.stats) == state.stats:
+    if (state is not None and state.settings == settings and state.inputs == inputs
+            and _stats(out, state.stats) == state.stats):
         # Nothing read has changed and every output is as written: nothing to do.
         # (Only the recorded files are looked at; a file added to the output by
         # hand is noticed and removed by the next build that renders anything.)
@@ -211,10 +212,9 @@ def _inputs(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _stats(out: Path, only: Iterable[str] | None) -> dict[str, tuple[int, int]]:
+def _stats(out: Path, only: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of the named outputs (and the manifest) that exist."""
     stats: dict[str, tuple[int, int]] = {}
-    if only is None:
-        return walk(out)
     for rel in {*only, MANIFEST}:
         try:
             stat = (out / rel).stat()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from generator import __version__, frontmatter
 from generator.capture import (
     CaptureWarning,
     ParsedCapture,
-    body_markdown,
     decode_capture,
     parse_capture,
 )
@@ -31,6 +30,7 @@ from generator.errors import SiteError
 from generator.fixity import MANIFEST, parse_manifest, sha256_bytes, manifest_text
 from generator.merge import CaptureInfo, ExistingPost, MergedPost, merge
 from generator.output import write_files_atomically
+from generator.records import blog_meta, declared_count, is_partial, post_file
 
 BLOG_FILE = "_blog.md"
 CAPTURES_DIR = "captures"
@@ -111,8 +111,8 @@ def import_captures(
         blog_files, counts, merged = _import_blog(config, blog_dir, new)
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in blog_files.items()})
         latest = max((p for p in merged), key=lambda m: m.current.capture.order_key(), default=None)
-        declared = _declared(blog_files[blog_dir / BLOG_FILE])
-        reports.append((slug, new, counts, len(merged), declared, latest is not None and _partial(merged, declared)))
+        declared = declared_count(blog_files[blog_dir / BLOG_FILE])
+        reports.append((slug, new, counts, len(merged), declared, latest is not None and is_partial(merged, declared)))
 
     _add_manifests(site_root, content_dir, files)
     written = write_files_atomically(site_root, files)
@@ -248,7 +248,7 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]
     for post in merged:
         path = blog_dir / f"{post.id}.md"
         old = old_files.get(post.id)
-        text = _post_file(post, blog_dir.name, old[0] if old else None)
+        text = post_file(post, blog_dir.name, old[0] if old else None)
         files[path] = text
         if old is None:
             new_count += 1
@@ -266,13 +266,12 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]
     description = ""
     if old_blog is not None:
         _meta, description, _line = frontmatter.split(old_blog[1], blog_path)
-    files[blog_path] = frontmatter.join(_blog_meta(latest, ordered, archived, merged), description)
+    files[blog_path] = frontmatter.join(blog_meta(latest, ordered, archived, merged), description)
     return files, (new_count, changed, unchanged, renumbered), merged
 
 
 def _refresh(old: CaptureInfo, new: CaptureInfo) -> CaptureInfo:
     """Re-importing a recorded capture keeps its record, except what the options now say."""
-    from dataclasses import replace
     if new.source_url is not None:
         old = replace(old, source_url=new.source_url)
     if new.captured_at_from != "file modification time":
@@ -339,95 +338,6 @@ def _recorded_captures(meta: Mapping[str, Any], path: Path) -> list[CaptureInfo]
             raise SiteError(f"a capture record is incomplete ({error})", path=path,
                             line=frontmatter.key_line(path.read_text(encoding="utf-8"), "captures")) from None
     return records
-
-
-def _capture_record(info: CaptureInfo) -> dict[str, Any]:
-    return {
-        "file": info.file,
-        "sha256": info.sha256,
-        "size": info.size,
-        "source_url": info.source_url,
-        "captured_at": info.captured_at,
-        "captured_at_from": info.captured_at_from,
-        "updated": info.updated,
-        "declared_posts": info.declared_posts,
-        "found_posts": info.found_posts,
-        "partial": info.partial,
-        "importer": info.importer,
-    }
-
-
-def _blog_meta(latest: ParsedCapture, ordered: Sequence[CaptureInfo], archived: int,
-               merged: Sequence[MergedPost]) -> dict[str, Any]:
-    blog = latest.blog
-    newest = ordered[-1]
-    declared_counts = [i.declared_posts for i in ordered if i.declared_posts is not None]
-    declared = max(declared_counts) if declared_counts else None
-    return {
-        "title": blog.title,
-        "series": blog.series,
-        "date": blog.date,
-        "authors": list(blog.authors),
-        "outlet": blog.outlet,
-        "updated": blog.updated,
-        "declared_posts": declared,
-        "archived_posts": archived,
-        "partial": True if _partial(merged, declared) else None,
-        "source_url": newest.source_url or next((i.source_url for i in reversed(ordered) if i.source_url), None),
-        "captured_at": newest.captured_at,
-        "capture": newest.file,
-        "capture_sha256": newest.sha256,
-        "captures": [_capture_record(info) for info in ordered],
-    }
-
-
-def _partial(merged: Sequence[MergedPost], declared: int | None) -> bool:
-    return (declared is not None and len(merged) < declared) or any(m.current.post.cut_off for m in merged)
-
-
-def _declared(blog_text: str) -> int | None:
-    match = re.search(r"^declared_posts: (\d+)$", blog_text, re.MULTILINE)
-    return int(match.group(1)) if match else None
-
-
-def _post_file(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -> str:
-    current = post.current.post
-    topics = list(current.topics)
-    draft = None
-    if old_meta is not None:
-        old_topics = old_meta.get("topics")
-        auto = {tuple(v.post.topics) for v in post.versions}
-        if isinstance(old_topics, list) and tuple(old_topics) not in auto:
-            topics = old_topics  # edited by hand: keep
-        draft = old_meta.get("draft")
-    meta: dict[str, Any] = {
-        "id": post.id,
-        "title": current.title,
-        "published": current.published,
-        "byline": current.byline,
-        "authors": list(current.authors),
-        "location": current.location,
-        "topics": topics,
-        "blog": blog,
-        "position": current.position,
-        "draft": draft,
-        "cut_off": True if current.cut_off else None,
-        "captures": [version.source for version in post.versions],
-        "removed_in": post.removed_in,
-        "revisions": [_revision(v, current) for v in post.earlier] or None,
-    }
-    return frontmatter.join(meta, body_markdown(current.blocks))
-
-
-def _revision(version: Any, current: Any) -> dict[str, Any]:
-    post = version.post
-    return {
-        "capture": version.capture.file,
-        "updated": version.capture.updated or version.capture.captured_at,
-        "title": post.title if post.title != current.title else None,
-        "byline": post.byline if post.byline != current.byline else None,
-        "text": body_markdown(post.blocks).rstrip("\n"),
-    }
 
 
 # Manifests ----------------------------------------------------------------------
