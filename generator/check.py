@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-from generator.errors import SiteError
+from generator.errors import Problem, SiteError
 
 _LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
                     ("source", "src"), ("area", "href"), ("iframe", "src")}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    page: str  # path relative to the site folder
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.page}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +154,3 @@ def _resolve(root: Path, parsed: dict[str, _Page], target: str, base_path: str) 
     if fragment and rel in parsed and fragment not in parsed[rel].ids:
         return f"missing anchor #{fragment}"
     return None
-
-
-def iter_lines(report: CheckReport) -> Iterator[str]:
-    for problem in report.problems:
-        yield str(problem)

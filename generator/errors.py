@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -33,3 +34,14 @@ class SiteError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return " ".join(text.split("\n"))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem found while checking a site (`check`, `verify`): reported, not raised."""
+
+    where: str  # a path relative to the site, or path:line
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"

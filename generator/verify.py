@@ -21,19 +21,10 @@ from pathlib import Path
 from generator.capture import Figure, block_texts, decode_capture, parse_capture
 from generator.config import Config
 from generator.content import BLOG_FILE, load_site, read_blog
-from generator.errors import SiteError
+from generator.errors import Problem, SiteError
 from generator.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
 from generator.model import local_day
 from generator.urls import Urls
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    where: str  # a path, or path:line
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +48,7 @@ class CaptureCoverage:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    findings: tuple[Finding, ...]
+    findings: tuple[Problem, ...]
     checked: dict[str, int] = field(default_factory=dict)  # what was checked: label -> files
     coverage: tuple[CaptureCoverage, ...] = ()
 
@@ -66,16 +57,16 @@ class VerifyReport:
         return not self.findings
 
 
-def _fixity_findings(report: FixityReport, prefix: str, manifest: str) -> Iterator[Finding]:
+def _fixity_findings(report: FixityReport, prefix: str, manifest: str) -> Iterator[Problem]:
     for path in report.missing:
-        yield Finding(prefix + path, f"missing (listed in {manifest})")
+        yield Problem(prefix + path, f"missing (listed in {manifest})")
     for path in report.extra:
-        yield Finding(prefix + path, f"extra (not in {manifest})")
+        yield Problem(prefix + path, f"extra (not in {manifest})")
     for path in report.altered:
-        yield Finding(prefix + path, f"altered (sha256 differs from {manifest})")
+        yield Problem(prefix + path, f"altered (sha256 differs from {manifest})")
 
 
-def verify_tree(root: Path, label: str) -> tuple[list[Finding], int]:
+def verify_tree(root: Path, label: str) -> tuple[list[Problem], int]:
     """A folder against its own manifest-sha256.txt."""
     manifest = root / MANIFEST
     recorded = read_manifest(manifest)
@@ -83,7 +74,7 @@ def verify_tree(root: Path, label: str) -> tuple[list[Finding], int]:
     if recorded is None:
         if not tree_hashes(root, skip=(MANIFEST,) + _ignored(root)):
             return [], 0  # nothing imported yet: nothing to verify
-        return [Finding(f"{label}/{MANIFEST}", "missing: cannot verify this folder")], 0
+        return [Problem(f"{label}/{MANIFEST}", "missing: cannot verify this folder")], 0
     report = compare(recorded, tree_hashes(root, skip=(MANIFEST,) + _ignored(root)))
     return list(_fixity_findings(report, prefix, f"{label}/{MANIFEST}")), report.checked
 
@@ -96,7 +87,7 @@ def _ignored(root: Path) -> tuple[str, ...]:
 def verify_sources(config: Config) -> VerifyReport:
     """captures/ and content/ against their manifests and the hashes each blog recorded."""
     root = config.root
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     checked: dict[str, int] = {}
     captures_dir, content_dir = root / "captures", root / "content"
     if captures_dir.is_dir():
@@ -111,14 +102,14 @@ def verify_sources(config: Config) -> VerifyReport:
             try:
                 blog = read_blog(blog_file)
             except SiteError as error:
-                findings.append(Finding(error.path or str(blog_file), f"unreadable: {error.message}"))
+                findings.append(Problem(error.path or str(blog_file), f"unreadable: {error.message}"))
                 continue
             for record in blog.captures:
                 path = root / record.file
                 if not path.is_file():
-                    findings.append(Finding(record.file, f"missing (recorded in {blog.source})"))
+                    findings.append(Problem(record.file, f"missing (recorded in {blog.source})"))
                 elif sha256_file(path) != record.sha256:
-                    findings.append(Finding(record.file, f"altered (sha256 differs from {blog.source})"))
+                    findings.append(Problem(record.file, f"altered (sha256 differs from {blog.source})"))
     return VerifyReport(tuple(findings), checked)
 
 
@@ -178,12 +169,12 @@ def page_text(path: Path) -> str:
     return normalise("".join(parser.parts))
 
 
-def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...], tuple[Finding, ...]]:
+def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...], tuple[Problem, ...]]:
     root = config.root
     try:
         site = load_site(root / "content", config.tz(), drafts=True)
     except SiteError as error:
-        return (), (Finding(error.path or "content", f"cannot check coverage: {error.message}"),)
+        return (), (Problem(error.path or "content", f"cannot check coverage: {error.message}"),)
     urls = Urls(config.base_url)
     where: dict[str, Path] = {}
     drafts: set[str] = set()
@@ -194,12 +185,12 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
             if post.draft:
                 drafts.add(source)
     results: list[CaptureCoverage] = []
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     for blog in site.blogs:
         for record in blog.captures:
             path = root / record.file
             if not path.is_file():
-                findings.append(Finding(record.file, "missing: cannot check its coverage"))
+                findings.append(Problem(record.file, "missing: cannot check its coverage"))
                 continue
             text = decode_capture(path.read_bytes(), source=record.file)
             parsed = parse_capture(text, source=record.file, zones=config.zone_map(),
@@ -214,7 +205,7 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
                 built = where.get(key)
                 html = page_text(built) if built is not None and built.is_file() else ""
                 if not html:
-                    findings.append(Finding(f"{record.file}:{captured.line}",
+                    findings.append(Problem(f"{record.file}:{captured.line}",
                                             f"post '{captured.title}' has no built page"))
                 post_ok = True
                 for block in captured.blocks:
@@ -231,7 +222,7 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
                             block_ok = False
                             line = _line_of(sentence, lines, captured.line)
                             target = built.relative_to(public).as_posix() if built else "(no page)"
-                            findings.append(Finding(f"{record.file}:{line}",
+                            findings.append(Problem(f"{record.file}:{line}",
                                                     f"missing from {target}: {sentence!r}"))
                     paragraphs_found += block_ok
                     post_ok = post_ok and block_ok
