@@ -95,10 +95,6 @@ def import_captures(
         source = _read_new(path, config, site_root, files, source_url, when)
         files[source.info.file] = source.data
         sources.append(source)
-        if captured_at is None:
-            notes.setdefault(source.parsed.blog.slug, []).append(
-                f"{path}: no --captured-at given; recording the file's modification time "
-                f"{source.info.captured_at.isoformat() if source.info.captured_at else '?'}")
         if tick is not None:
             tick()
 
@@ -108,7 +104,13 @@ def import_captures(
         by_blog.setdefault(source.parsed.blog.slug, []).append(source)
     for slug, new in by_blog.items():
         blog_dir = content_dir / slug
-        blog_files, counts, merged = _import_blog(config, blog_dir, new)
+        blog_files, counts, merged, first_seen = _import_blog(config, blog_dir, new)
+        if captured_at is None:
+            notes[slug] = [
+                f"{source.path}: no --captured-at given; recording the file's modification time "
+                f"{source.info.captured_at.isoformat() if source.info.captured_at else '?'}"
+                for source in first_seen
+            ]
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in blog_files.items()})
         latest = max((p for p in merged), key=lambda m: m.current.capture.order_key(), default=None)
         declared = declared_count(blog_files[blog_dir / BLOG_FILE])
@@ -220,15 +222,20 @@ def _rel(root: Path, path: Path) -> str:
 # One blog -----------------------------------------------------------------------
 
 def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]
-                 ) -> tuple[dict[Path, str], tuple[int, int, int, int], tuple[MergedPost, ...]]:
+                 ) -> tuple[dict[Path, str], tuple[int, int, int, int], tuple[MergedPost, ...],
+                            list[_Source]]:
+    """The blog's files after folding in `new`; also which of `new` it had not recorded yet."""
     blog_path = blog_dir / BLOG_FILE
     old_blog = _read_existing(blog_path)
     recorded = _recorded_captures(old_blog[0] if old_blog else {}, blog_path)
     infos: dict[str, CaptureInfo] = {info.sha256: info for info in recorded}
+    first_seen: list[_Source] = []
     parsed: dict[str, ParsedCapture] = {}
     for source in new:
         known = infos.get(source.info.sha256)
         infos[source.info.sha256] = source.info if known is None else _refresh(known, source.info)
+        if known is None:
+            first_seen.append(source)
         parsed[source.info.sha256] = source.parsed
     root = config.root
     for digest, info in infos.items():
@@ -267,7 +274,7 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]
     if old_blog is not None:
         _meta, description, _line = frontmatter.split(old_blog[1], blog_path)
     files[blog_path] = frontmatter.join(blog_meta(latest, ordered, archived, merged), description)
-    return files, (new_count, changed, unchanged, renumbered), merged
+    return files, (new_count, changed, unchanged, renumbered), merged, first_seen
 
 
 def _refresh(old: CaptureInfo, new: CaptureInfo) -> CaptureInfo:

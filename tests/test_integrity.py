@@ -76,6 +76,11 @@ def test_without_captured_at_the_file_time_is_recorded_and_said(tmp_path: Path) 
     assert f"note: {copy}: no --captured-at given; recording the file's modification time 2023-07-08T22:00:00+00:00" in err
     blog = (root / BLOG / "_blog.md").read_text()
     assert "  captured_at: 2023-07-08T22:00:00+00:00\n  captured_at_from: file modification time\n" in blog
+    # Re-importing a recorded capture keeps its record, so there is nothing to say.
+    os.utime(copy, (1700000000, 1700000000))
+    code, _out, err = run(root, "import", str(copy))
+    assert code == 0 and "note:" not in err
+    assert (root / BLOG / "_blog.md").read_text() == blog
 
 
 def test_pages_show_provenance_and_publish_the_raw_capture(sample_site: Path) -> None:
