@@ -28,12 +28,12 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.build import BuildReport, build
+from generator.build import BuildReport, build, walk
 from generator.config import load_config
 from generator.errors import SiteError
 
@@ -87,16 +87,14 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     files: dict[str, tuple[int, int]] = {}
     for name in WATCHED:
         top = root / name
-        paths: Iterator[Path] = iter((top,)) if top.is_file() else top.rglob("*")
-        for path in paths:
-            if path.name.startswith(".") or path.name.endswith(("~", ".swp", ".tmp")):
-                continue
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            if path.is_file():
-                files[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        if top.is_file():
+            stat = top.stat()
+            files[name] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for rel, stamp in walk(top).items():
+            base = rel.rsplit("/", 1)[-1]
+            if not (base.startswith(".") or base.endswith(("~", ".swp", ".tmp"))):
+                files[f"{name}/{rel}"] = stamp
     return files
 
 
