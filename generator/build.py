@@ -66,7 +66,8 @@ def build(
     check_output_target(out, root, [root / name for name in ("content", "templates", "static", "captures")])
     engine = engine_fingerprint()
     settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
-    inputs = _inputs(root)
+    stamps = {name: walk(folder) for name, folder in _input_folders(root)}
+    inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
     if (state is not None and state.settings == settings and state.inputs == inputs
             and _stats(out, state.stats) == state.stats):
@@ -87,6 +88,8 @@ def build(
 
     found = walk(out)
     cache = load_content_cache(root, engine)
+    # The stamps just taken, so the cache need not stat every content file again.
+    cache.stamps = {str(root / "content" / rel): stamp for rel, stamp in stamps["content"].items()}
     site = load_site(root / "content", config.tz(), drafts=drafts, cache=cache)
     renderer = Renderer(config, root / "templates")
     views = post_views(site, Urls(config.base_url), config)
@@ -201,11 +204,15 @@ def cpus() -> int:
 THEME = Path(__file__).resolve().parent / "theme"  # as render.THEME, without importing jinja2
 
 
-def _inputs(root: Path) -> str:
+def _input_folders(root: Path) -> list[tuple[str, Path]]:
+    return [("theme", THEME), *((n, root / n) for n in ("content", "templates", "static", "captures"))]
+
+
+def _inputs(root: Path, stamps: dict[str, dict[str, tuple[int, int]]]) -> str:
     """A fingerprint of every file a build reads: equal fingerprints, equal sites."""
     digest = hashlib.sha256()
-    for name, folder in (("theme", THEME), *((n, root / n) for n in ("content", "templates", "static", "captures"))):
-        for rel, stat in sorted(walk(folder).items()):
+    for name, _folder in _input_folders(root):
+        for rel, stat in sorted(stamps[name].items()):
             digest.update(f"{name}/{rel}:{stat[0]}:{stat[1]}\n".encode())
     config = (root / "site.toml").stat()
     digest.update(f"site.toml:{config.st_mtime_ns}:{config.st_size}".encode())

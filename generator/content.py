@@ -236,14 +236,18 @@ class ContentCache:
     hits: int = 0
     seen: set[str] = field(default_factory=set)
     stored: set[str] = field(default_factory=set)  # paths parsed afresh in this build
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # (mtime, size) already known
 
     def lookup(self, path: Path) -> Blog | Post | None:
         self.seen.add(str(path))
         found = self.records.get(str(path))
         if found is None:
             return None
-        stat = path.stat()
-        if (found[0], found[1]) != (stat.st_mtime_ns, stat.st_size):
+        stamp = self.stamps.get(str(path))
+        if stamp is None:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        if (found[0], found[1]) != stamp:
             return None
         self.hits += 1
         return found[2]
