@@ -83,6 +83,10 @@ def verbosity_options(command: Any) -> Any:
                         callback=_set_verbosity(1), help="Say more.")(command)
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+
 class _Group(click.Group):
     """Turns a SiteError raised anywhere below into one line and exit code 1."""
 
@@ -163,7 +167,8 @@ def import_command(
         declared = f" of {report.declared} declared" if report.declared is not None else ""
         partial = " (partial capture)" if report.partial else ""
         obj.say(
-            f"{', '.join(report.captures)} → content/{report.blog}/: {report.posts} posts{declared}{partial}; "
+            f"{', '.join(report.captures)} → content/{report.blog}/: {report.posts} post"
+            f"{'' if report.posts == 1 else 's'}{declared}{partial}; "
             f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged"
             + (f" ({report.renumbered} re-recorded in this capture)" if report.renumbered else "")
         )
@@ -211,8 +216,9 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     else:
         changes = "full build"
     obj.say(
-        f"built {report.files:,} files ({report.posts:,} posts, {report.days:,} days, "
-        f"{report.topics:,} topics; {changes}) in {report.seconds:.2f} s → {report.output}"
+        f"built {_count(report.files, 'file')} ({_count(report.posts, 'post')}, "
+        f"{_count(report.days, 'day')}, {_count(report.topics, 'topic')}; {changes}) "
+        f"in {report.seconds:.2f} s → {report.output}"
     )
 
 

@@ -154,3 +154,20 @@ def test_import_help_has_an_example() -> None:
 def test_python_dash_m_generator_works() -> None:
     done = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("liveblog, version ")
+
+
+def test_two_blogs_in_one_command_go_to_their_own_folders(site: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(
+        "Storm hits the coast\n\nJanuary 15, 2024 Weather news\n\nBy Ann Author, CNN\n\n"
+        "8:15 p.m. ET, January 15, 2024\n\nSnow arrives\n\nFrom CNN's Ann Author\n\nIt is snowing.\n",
+        encoding="utf-8")
+    code, out, err = run(site, "import", str(SAMPLE), str(other))
+    assert code == 0, err
+    assert "content/2023-07-08-russia-ukraine-news/: 9 posts" in out
+    assert "content/2024-01-15-weather-news/: 1 post;" in out
+    manifest = (site / "captures/manifest-sha256.txt").read_text()
+    assert "cnn-2023-07-08-russia-ukraine.txt" in manifest and "other.txt" in manifest
+    result = CliRunner().invoke(main, ["--site", str(site), "build"])
+    assert result.exit_code == 0, result.output
+    assert "(10 posts, 2 days," in result.output
