@@ -10,6 +10,7 @@ event handlers and javascript: URLs never reach a page or a feed.
 
 from __future__ import annotations
 
+import difflib
 import email.utils
 import hashlib
 import json
@@ -73,6 +74,7 @@ class Renderer:
         self.env.filters.update(
             body=self.body,
             absolute_body=self.absolute_body,
+            paragraph_diff=self.paragraph_diff,
             local=self.local,
             clock=self.clock,
             zone=self.zone,
@@ -121,6 +123,20 @@ class Renderer:
         if url.startswith("/") and not url.startswith("//") and not url.startswith(base):
             url = base + url[1:]
         return match[1] + url + match[3]
+
+    def paragraph_diff(self, older: str, newer: str) -> list[tuple[str, Markup]]:
+        """The paragraphs that differ between two versions of a body, in order:
+        ("removed", old paragraph) and ("added", new paragraph), each rendered."""
+        old = [p for p in older.split("\n\n") if p.strip()]
+        new = [p for p in newer.split("\n\n") if p.strip()]
+        changes: list[tuple[str, Markup]] = []
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for kind, a1, a2, b1, b2 in matcher.get_opcodes():
+            if kind == "equal":
+                continue
+            changes += [("removed", self.body(p)) for p in old[a1:a2]]
+            changes += [("added", self.body(p)) for p in new[b1:b2]]
+        return changes
 
     def absolute_body(self, markdown_text: str, page_url: str) -> Markup:
         """A post body for feeds: every link and image made absolute."""

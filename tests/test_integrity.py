@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import bagit
 import pytest
 from click.testing import CliRunner
 
+import tools
 from generator.cli import main
 from sites import REPO, SAMPLE, SAMPLE_URL, make_site, snapshot
 
@@ -230,6 +232,8 @@ def test_merge_keeps_earlier_text_removed_posts_and_union_counts(tmp_path: Path)
     page = next((root / "public").glob("2023/07/08/0855-*/index.html")).read_text()
     assert "This post was changed after first publication." in page
     assert page.index("Peskov said on Friday") < page.index("Peskov said Friday")
+    assert "<del><p>Peskov said Friday that the two sides" in page
+    assert "<ins><p>Peskov said on Friday that the two sides" in page
     removed = next((root / "public").glob("2023/07/08/0906-*/index.html")).read_text()
     assert "This post is not in the later capture" in removed and "b.txt" in removed
     code, out, err = run(root, "verify", "--coverage")
@@ -268,3 +272,22 @@ def test_verify_passes_on_a_new_empty_site(tmp_path: Path) -> None:
     code, out, err = run(tmp_path / "new", "verify")
     assert code == 0, err
     assert out.strip().endswith(": 0 problems")
+
+
+def test_pages_with_revisions_and_removals_are_valid_and_accessible(tmp_path: Path, vnu: Any,
+                                                                    chromium: Any, axe: Any) -> None:
+    root = new_site(tmp_path / "site")
+    for made in (capture_a(tmp_path), capture_b(tmp_path)):
+        assert run(root, "import", str(made), "--captured-at", "unknown")[0] == 0
+    assert run(root, "build")[0] == 0
+    public = root / "public"
+    pages = [next(public.glob("2023/07/08/0855-*/index.html")), next(public.glob("2023/07/08/0906-*/index.html"))]
+    assert vnu(pages) == []
+    with tools.serve_directory(public, "/liveblog-archive/") as base:
+        for page_file in pages:
+            url = base + page_file.parent.relative_to(public).as_posix() + "/"
+            with tools.new_page(chromium, width=390, height=844) as page:
+                page.goto(url)
+                for summary in page.locator("summary").all():
+                    summary.click()
+                assert axe(page) == [], url
