@@ -41,8 +41,11 @@ def export_bag(config: Config, target: Path, *, with_site: bool = False) -> BagR
             raise SiteError("no built site to include", path=root / "public",
                             hint="run `liveblog build` first")
         parts.append(root / "public")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as error:
+        raise SiteError(f"cannot create the bag here: {error.strerror or error}", path=target) from None
     try:
         for part in parts:
             if part.is_dir():

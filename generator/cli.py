@@ -96,6 +96,12 @@ class _Group(click.Group):
         except SiteError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
+        except OSError as error:
+            # An I/O failure no check foresaw (a full disk, a path through a file):
+            # still one line naming the file, not a traceback.
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"Error: {where}{error.strerror or error}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -90,6 +90,7 @@ def verify_sources(config: Config) -> VerifyReport:
     findings: list[Problem] = []
     checked: dict[str, int] = {}
     captures_dir, content_dir = root / "captures", root / "content"
+    checked["captures"] = checked["content files"] = 0
     if captures_dir.is_dir():
         found, count = verify_tree(captures_dir, "captures")
         findings += found

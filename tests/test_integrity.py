@@ -291,3 +291,11 @@ def test_pages_with_revisions_and_removals_are_valid_and_accessible(tmp_path: Pa
                 for summary in page.locator("summary").all():
                     summary.click()
                 assert axe(page) == [], url
+
+
+def test_export_bag_under_a_file_is_a_one_line_error(sample_site: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _out, err = run(sample_site, "export-bag", str(blocker / "bag"))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"Error: {blocker / 'bag'}: cannot create the bag here")
