@@ -78,8 +78,12 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
         raise SiteError(
             "no site.toml here", path=path, hint="run in a site folder or pass --site PATH"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SiteError(f"cannot read: {error}", path=path) from None
+    except UnicodeDecodeError as error:
+        bad_line = error.object[: error.start].count(b"\n") + 1
+        raise SiteError(f"not UTF-8 text ({error.reason})", path=path, line=bad_line,
+                        hint="save the file as UTF-8") from None
+    except OSError as error:
+        raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

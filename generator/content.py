@@ -162,7 +162,9 @@ def _read(path: Path) -> tuple[_Fields, str, str]:
         data = path.read_bytes()
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SiteError(f"not UTF-8 text ({error.reason})", path=path) from None
+        line = error.object[: error.start].count(b"\n") + 1
+        raise SiteError(f"not UTF-8 text ({error.reason})", path=path, line=line,
+                        hint="save the file as UTF-8") from None
     except OSError as error:
         raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
     meta, body, _line = frontmatter.split(text, path)

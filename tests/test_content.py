@@ -98,3 +98,13 @@ def test_a_post_folder_without_blog_file_is_an_error(tmp_path: Path) -> None:
     content = write(tmp_path, {"content/x/a.md": post("a", "2023-07-08T10:00:00-04:00")})
     with pytest.raises(SiteError, match="no _blog.md in this blog folder"):
         load_site(content, NY)
+
+
+def test_a_post_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    content = write(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG})
+    # Eleven lines of a good post, then Latin-1 on line 12.
+    (tmp_path / BLOG_DIR / "bad.md").write_bytes(
+        post("a", "2023-07-08T10:00:00-04:00").encode() + b"Caf\xe9\n")
+    with pytest.raises(SiteError) as info:
+        load_site(content, NY)
+    assert str(info.value).startswith(f"{tmp_path / BLOG_DIR / 'bad.md'}:12: not UTF-8 text")
