@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.errors import SiteError
+from generator.errors import SiteError, not_utf8
 
 CONFIG_NAME = "site.toml"
 POST_ORDERS = ("newest-first", "oldest-first")
@@ -79,9 +79,7 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
             "no site.toml here", path=path, hint="run in a site folder or pass --site PATH"
         ) from None
     except UnicodeDecodeError as error:
-        bad_line = error.object[: error.start].count(b"\n") + 1
-        raise SiteError(f"not UTF-8 text ({error.reason})", path=path, line=bad_line,
-                        hint="save the file as UTF-8") from None
+        raise not_utf8(error, path) from None
     except OSError as error:
         raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
     try:

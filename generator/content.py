@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import frontmatter
-from generator.errors import SiteError
+from generator.errors import SiteError, not_utf8
 from generator.model import Blog, CaptureRecord, Post, Revision, Site, make_site
 
 BLOG_FILE = "_blog.md"
@@ -162,9 +162,7 @@ def _read(path: Path) -> tuple[_Fields, str, str]:
         data = path.read_bytes()
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = error.object[: error.start].count(b"\n") + 1
-        raise SiteError(f"not UTF-8 text ({error.reason})", path=path, line=line,
-                        hint="save the file as UTF-8") from None
+        raise not_utf8(error, path) from None
     except OSError as error:
         raise SiteError(f"cannot read: {error.strerror or error}", path=path) from None
     meta, body, _line = frontmatter.split(text, path)

@@ -45,3 +45,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def not_utf8(error: UnicodeDecodeError, path: str | Path) -> SiteError:
+    """The SiteError for a file that is not UTF-8, naming the line of the first bad byte."""
+    line = error.object[: error.start].count(b"\n") + 1
+    return SiteError(f"not UTF-8 text ({error.reason})", path=path, line=line,
+                     hint="save the file as UTF-8")

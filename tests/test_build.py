@@ -46,12 +46,18 @@ def test_build_writes_every_page_of_a_small_site(tmp_path: Path) -> None:
     assert 'rel="next"' in day
 
 
-def test_topic_pages_paginate(tmp_path: Path) -> None:
+def five_posts_two_per_page(tmp_path: Path) -> Path:
+    """A built site: five posts on July 8 from 10:00 to 10:04, two posts a page."""
     posts = {f"{BLOG_DIR}/p{i}.md": post(f"2023-07-08-10{i:02d}-p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
              for i in range(5)}
     toml = SITE_TOML.replace("timezone", "posts_per_page = 2\ntimezone")
     root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG, **posts}, site_toml=toml)
     assert build(root)[0] == 0
+    return root
+
+
+def test_topic_pages_paginate(tmp_path: Path) -> None:
+    root = five_posts_two_per_page(tmp_path)
     topic = root / "public/topics/test-news"
     pages = sorted(p.relative_to(topic).as_posix() for p in topic.rglob("index.html"))
     assert pages == ["index.html", "page/2/index.html", "page/3/index.html"]
@@ -166,11 +172,7 @@ def test_build_help_shows_an_example(option: str) -> None:
 
 
 def test_day_pages_paginate_and_anchors_point_to_the_right_page(tmp_path: Path) -> None:
-    posts = {f"{BLOG_DIR}/p{i}.md": post(f"2023-07-08-10{i:02d}-p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
-             for i in range(5)}
-    toml = SITE_TOML.replace("timezone", "posts_per_page = 2\ntimezone")
-    root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG, **posts}, site_toml=toml)
-    assert build(root)[0] == 0
+    root = five_posts_two_per_page(tmp_path)
     day = root / "public/2023/07/08"
     assert sorted(p.relative_to(day).as_posix() for p in day.glob("**/index.html")
                   if "page" in p.parts or p.parent == day) == ["index.html", "page/2/index.html", "page/3/index.html"]
