@@ -11,25 +11,25 @@ for byte what a clean build gives.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.fixity import MANIFEST
 from generator.output import check_output_target, publish, publish_hashes, tree_files, update_in_place
-from generator.state import (
-    BuildState,
-    engine_fingerprint,
-    load_content_cache,
-    load_state,
-    save_content_cache,
-    save_state,
-)
+from generator.state import BuildState, engine_fingerprint, load_state, save_state
+
+if TYPE_CHECKING:
+    from generator.content import PostReader
+    from generator.model import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,74 +79,119 @@ def build(
                            topics=state.counts[2], seconds=time.perf_counter() - started)
 
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
-    from generator.content import load_site
-    from generator.depends import signatures
-    from generator.feeds import feed_pages, robots_page, sitemap_pages
-    from generator.pages import PageSpec, post_views, site_pages
-    from generator.render import Renderer
-    from generator.urls import Urls
+    from generator.content import PostReader, load_site
+    from generator.state import ContentStore
 
     found = walk(out)
-    cache = load_content_cache(root, engine)
     # The stamps just taken, so the cache need not stat every content file again.
-    cache.stamps = {str(root / "content" / rel): stamp for rel, stamp in stamps["content"].items()}
-    site = load_site(root / "content", config.tz(), drafts=drafts, cache=cache)
+    store = ContentStore(root, engine, {str(root / "content" / rel): stamp
+                                        for rel, stamp in stamps["content"].items()})
+    try:
+        site = load_site(root / "content", config.tz(), drafts=drafts, cache=store)
+        store.flush()  # whole posts parsed now are read back while their pages render
+        # The model lives as long as the build: keep the collector from scanning it
+        # again and again while pages render (on a 100,000-post archive, minutes).
+        gc.collect()
+        gc.freeze()
+        return _render_and_write(root, out, config, site, PostReader(store), state, found,
+                                 inputs, engine, settings, drafts, workers, progress, started)
+    finally:
+        gc.unfreeze()
+        store.close()
+
+
+def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: PostReader,
+                      state: BuildState | None, found: dict[str, tuple[int, int]], inputs: str,
+                      engine: str, settings: str, drafts: bool, workers: int | None,
+                      progress: Callable[[int], Callable[[], None]] | None,
+                      started: float) -> BuildReport:
+    from generator.depends import signature
+    from generator.feeds import feed_pages, robots_page, sitemap_entry, sitemap_pages
+    from generator.pages import PageSpec, Views, site_pages
+    from generator.render import Renderer
+
     renderer = Renderer(config, root / "templates")
-    views = post_views(site, Urls(config.base_url), config)
-    html = list(site_pages(site, config, views))
-    specs: list[PageSpec] = [*html, *feed_pages(site, config, views),
-                             *sitemap_pages(html, site, config), robots_page(config)]
+    views = Views(site, config, read)
+    previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
+
+    # Pass 1: every page's signature (cheap: keys, no context, no post body).
+    wanted: dict[str, str] = {}
+    todo: set[str] = set()
+    entries = []
+
+    def sign(spec: PageSpec) -> None:
+        wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
+        if previous is None or previous.get(spec.path) != value:
+            todo.add(spec.path)
+
+    for spec in site_pages(site, config, views):
+        sign(spec)
+        if spec.path != "404.html":
+            entries.append(sitemap_entry(spec, views.urls))
+    for spec in feed_pages(site, config, views):
+        sign(spec)
+    tail = [*sitemap_pages(entries, config), robots_page(config)]
+    del entries
+    for spec in tail:
+        sign(spec)
     copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
               **tree_files(root / "captures", "captures")}
-    wanted = signatures(specs, renderer.template_fingerprint, settings)
     for rel, path in copies.items():
         stat = path.stat()
         wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"
     wanted[".nojekyll"] = "empty"
+    copy_todo = {rel: path for rel, path in copies.items()
+                 if previous is None or previous.get(rel) != wanted[rel]}
 
-    previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
-    if previous is None:
-        todo = list(specs)
-        copy_todo = dict(copies)
-        removed: list[str] = []
-    else:
-        todo = [spec for spec in specs if previous.get(spec.path) != wanted[spec.path]]
-        copy_todo = {rel: path for rel, path in copies.items() if previous.get(rel) != wanted[rel]}
-        removed = sorted(set(previous) - set(wanted))
+    # Pass 2: the specs again, rendering those whose signature moved.
+    def chosen() -> Iterator[PageSpec]:
+        for spec in itertools.chain(site_pages(site, config, views), feed_pages(site, config, views), tail):
+            if spec.path in todo:
+                yield spec
+
     jobs = workers if workers is not None else 1
-    if jobs > 1 and len(todo) >= PARALLEL_FROM and threading.active_count() == 1:
-        # Forking is safe only without other threads (`serve` builds on one thread).
-        shown = sorted({i for spec in todo if spec.template != "post.html" for i in spec.post_ids})
-        files = renderer.render_parallel(todo, jobs, cards=[views[i] for i in shown if i in views])
-    else:
-        files = renderer.render_all(todo)
-    if progress is not None:
-        files = _ticking(files, progress(len(todo)))
-    stream = _with_extras(files, copy_todo, nojekyll=previous is None or ".nojekyll" not in previous)
+    try:
+        files: Iterable[tuple[str, bytes]]
+        if jobs > 1 and len(todo) >= PARALLEL_FROM and threading.active_count() == 1:
+            # Forking is safe only without other threads (`serve` builds on one thread).
+            files = renderer.render_parallel(list(chosen()), jobs)
+        else:
+            files = renderer.render_all(chosen())
+        if progress is not None:
+            files = _ticking(files, progress(len(todo)))
+        stream = _with_extras(files, copy_todo, nojekyll=previous is None or ".nojekyll" not in previous)
 
-    if previous is None:
-        publish(stream, out)
-        hashes = publish_hashes(out)
-        written = tuple(sorted(hashes))
-        stats = walk(out)
-    else:
-        assert state is not None
-        # Only outputs still as written may be skipped for having the same bytes.
-        trusted = {rel: digest for rel, digest in state.hashes.items()
-                   if found.get(rel) == state.stats.get(rel)}
-        written_list, hashes = update_in_place(stream, removed, out, trusted)
-        written = tuple(sorted(written_list))
-        stats = {rel: stat for rel, stat in found.items() if rel not in removed}
-        stats.update(_stats(out, written))
+        def gone() -> Iterator[str]:  # read once every page is rendered
+            assert previous is not None
+            yield from sorted(set(previous) - set(wanted))
+
+        if previous is None:
+            publish(stream, out)
+            hashes = publish_hashes(out)
+            written = tuple(sorted(hashes))
+            removed: tuple[str, ...] = ()
+            stats = walk(out)
+        else:
+            assert state is not None
+            # Only outputs still as written may be skipped for having the same bytes.
+            trusted = {rel: digest for rel, digest in state.hashes.items()
+                       if found.get(rel) == state.stats.get(rel)}
+            removals = gone()
+            written_list, hashes, removed_list = update_in_place(stream, removals, out, trusted)
+            written = tuple(sorted(written_list))
+            removed = tuple(removed_list)
+            stats = {rel: stat for rel, stat in found.items() if rel not in removed}
+            stats.update(_stats(out, written))
+    finally:
+        renderer.close()
     counts = (len(site.posts), len(site.days), len(site.topics))
     save_state(root, out, BuildState(engine=engine, settings=settings, signatures=wanted,
                                      hashes=hashes, stats=stats, inputs=inputs, counts=counts))
-    save_content_cache(root, engine, cache)
     return BuildReport(
         output=out,
         files=len(hashes),
         written=written,
-        removed=tuple(removed),
+        removed=removed,
         incremental=previous is not None,
         posts=counts[0],
         days=counts[1],

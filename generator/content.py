@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator import frontmatter
 from generator.errors import SiteError, not_utf8
-from generator.model import Blog, CaptureRecord, Post, Revision, Site, make_site
+from generator.model import Blog, CaptureRecord, Post, PostEntry, Revision, Site, make_site
 
 BLOG_FILE = "_blog.md"
 
@@ -226,40 +227,45 @@ def read_post(path: Path, blog: str) -> Post:
     )
 
 
-@dataclass
-class ContentCache:
-    """Parsed files from an earlier build, by path, valid while (mtime, size) match.
+class ContentCache(Protocol):
+    """Parsed content files kept between builds (state.ContentStore is the real one)."""
 
-    Owned by one build (build.py loads and saves it); never module state."""
-
-    records: dict[str, tuple[int, int, Blog | Post]] = field(default_factory=dict)
-    hits: int = 0
-    seen: set[str] = field(default_factory=set)
-    stored: set[str] = field(default_factory=set)  # paths parsed afresh in this build
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # (mtime, size) already known
-
-    def lookup(self, path: Path) -> Blog | Post | None:
-        self.seen.add(str(path))
-        found = self.records.get(str(path))
-        if found is None:
-            return None
-        stamp = self.stamps.get(str(path))
-        if stamp is None:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-        if (found[0], found[1]) != stamp:
-            return None
-        self.hits += 1
-        return found[2]
+    def lookup(self, path: Path) -> Blog | PostEntry | None:
+        """The record of `path` if the file is unchanged since it was stored."""
 
     def store(self, path: Path, record: Blog | Post) -> None:
-        stat = path.stat()
-        self.records[str(path)] = (stat.st_mtime_ns, stat.st_size, record)
-        self.stored.add(str(path))
+        """Keep a freshly parsed file."""
 
-    def current(self) -> dict[str, tuple[int, int, Blog | Post]]:
-        """The entries of files read in this build (deleted files drop out)."""
-        return {path: self.records[path] for path in sorted(self.seen) if path in self.records}
+    def full(self, source: str) -> Post | None:
+        """The whole post stored for `source` (a post file's path), if any."""
+
+
+class PostReader:
+    """Full posts for the entries of a Site, read when a page needs them.
+
+    From the content cache when it holds them (no YAML to parse), otherwise
+    from the file. The last `keep` are kept, because a post is shown by its
+    day page, its permalink and its blog page one after the other."""
+
+    def __init__(self, cache: ContentCache | None = None, keep: int = 2_000) -> None:
+        self._cache = cache
+        self._keep = keep
+        self._recent: OrderedDict[str, Post] = OrderedDict()
+
+    def __call__(self, entry: PostEntry) -> Post:
+        if isinstance(entry, Post):
+            return entry
+        post = self._recent.get(entry.source)
+        if post is not None:
+            self._recent.move_to_end(entry.source)
+            return post
+        post = self._cache.full(entry.source) if self._cache is not None else None
+        if post is None or post.digest != entry.digest:
+            post = read_post(Path(entry.source), entry.blog)
+        self._recent[entry.source] = post
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+        return post
 
 
 def _cached_blog(path: Path, cache: ContentCache | None) -> Blog:
@@ -272,14 +278,16 @@ def _cached_blog(path: Path, cache: ContentCache | None) -> Blog:
     return blog
 
 
-def _cached_post(path: Path, blog: str, cache: ContentCache | None) -> Post:
-    found = cache.lookup(path) if cache is not None else None
-    if isinstance(found, Post) and found.blog == blog:
+def _cached_post(path: Path, blog: str, cache: ContentCache | None) -> PostEntry:
+    """With a cache: the post's entry (the full post goes to the cache, not to memory)."""
+    if cache is None:
+        return read_post(path, blog)
+    found = cache.lookup(path)
+    if isinstance(found, PostEntry) and found.blog == blog:
         return found
     post = read_post(path, blog)
-    if cache is not None:
-        cache.store(path, post)
-    return post
+    cache.store(path, post)
+    return post.entry()
 
 
 def load_site(
@@ -290,12 +298,16 @@ def load_site(
     progress: Callable[[int], None] | None = None,
     cache: ContentCache | None = None,
 ) -> Site:
-    """Read every blog folder under `content_dir` into a Site (reusing `cache` entries)."""
+    """Read every blog folder under `content_dir` into a Site.
+
+    Without a cache the Site holds whole posts; with one it holds `PostEntry`s
+    (reused when a file is unchanged) and the whole posts stay in the cache,
+    to be read back through a `PostReader` while pages are rendered."""
     if not content_dir.is_dir():
         raise SiteError("no content folder", path=content_dir,
                         hint="run `liveblog import CAPTURE` first")
     blogs: list[Blog] = []
-    posts: list[Post] = []
+    posts: list[PostEntry] = []
     seen: dict[str, str] = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         blog_file = folder / BLOG_FILE

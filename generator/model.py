@@ -70,43 +70,59 @@ class Blog:
 
 
 @dataclass(frozen=True, slots=True)
-class Post:
+class PostEntry:
+    """What the site index holds of a post: enough to route it, nothing it shows.
+
+    A large archive keeps one entry per post in memory; the full `Post`, with
+    its body, is read only while a page that shows it is rendered."""
+
     id: str
-    title: str
     published: datetime  # aware, with the offset in force that day
-    byline: str | None
-    authors: tuple[str, ...]
-    location: str | None
     topics: tuple[str, ...]
     blog: str  # Blog.slug
     position: int
     draft: bool
-    cut_off: bool
-    captures: tuple[str, ...]  # "captures/x.txt#3": the 3rd post of that capture
-    removed_in: str | None  # the first later capture that no longer holds it
-    revisions: tuple[Revision, ...]  # earlier texts, oldest first
-    body: str  # Markdown
     source: str  # path of the post file, for messages
     digest: str  # sha256 of that file: what incremental builds compare
 
 
 @dataclass(frozen=True, slots=True)
+class Post(PostEntry):
+    """A whole post file: its entry plus everything pages show."""
+
+    title: str
+    byline: str | None
+    authors: tuple[str, ...]
+    location: str | None
+    cut_off: bool
+    captures: tuple[str, ...]  # "captures/x.txt#3": the 3rd post of that capture
+    removed_in: str | None  # the first later capture that no longer holds it
+    revisions: tuple[Revision, ...]  # earlier texts, oldest first
+    body: str  # Markdown
+
+    def entry(self) -> PostEntry:
+        return PostEntry(id=self.id, published=self.published, topics=self.topics, blog=self.blog,
+                         position=self.position, draft=self.draft, source=self.source,
+                         digest=self.digest)
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     date: date  # in the site's time zone
-    posts: tuple[Post, ...]  # oldest first
+    posts: tuple[PostEntry, ...]  # oldest first
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     slug: str
-    posts: tuple[Post, ...]  # newest first
+    posts: tuple[PostEntry, ...]  # newest first
 
 
 @dataclass(frozen=True, slots=True)
 class Site:
     blogs: tuple[Blog, ...]  # newest first
-    posts: tuple[Post, ...]  # oldest first
+    posts: tuple[PostEntry, ...]  # oldest first
     days: tuple[Day, ...]  # oldest first
     topics: tuple[Topic, ...]  # by name
     tz: tzinfo
@@ -122,18 +138,18 @@ def local_day(moment: datetime, tz: tzinfo) -> date:
     return moment.astimezone(tz).date()
 
 
-def chronological(posts: Iterable[Post]) -> tuple[Post, ...]:
+def chronological(posts: Iterable[PostEntry]) -> tuple[PostEntry, ...]:
     """Oldest first; ties broken by id so the order never depends on input order."""
     return tuple(sorted(posts, key=lambda post: (post.published, post.id)))
 
 
-def make_site(blogs: Iterable[Blog], posts: Iterable[Post], tz: tzinfo) -> Site:
+def make_site(blogs: Iterable[Blog], posts: Iterable[PostEntry], tz: tzinfo) -> Site:
     ordered = chronological(posts)
     days = tuple(
         Day(date=day, posts=tuple(group))
         for day, group in itertools.groupby(ordered, key=lambda post: local_day(post.published, tz))
     )
-    by_topic: dict[str, list[Post]] = {}
+    by_topic: dict[str, list[PostEntry]] = {}
     for post in ordered:
         for name in post.topics:
             by_topic.setdefault(name, []).append(post)

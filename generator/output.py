@@ -132,14 +132,15 @@ def update_in_place(
     remove: Iterable[str],
     out_dir: Path,
     previous: dict[str, str],
-) -> tuple[list[str], dict[str, str]]:
+) -> tuple[list[str], dict[str, str], list[str]]:
     """Incremental publish: stage the changed files, then move them into `out_dir`.
 
     `files` are rendered into a staging folder beside `out_dir` first; a file
     whose bytes equal what `previous` (path → sha256) recorded is skipped. Only
     when every file is staged are they moved in with `os.replace` (each move
     atomic), `remove` deleted and the manifest rewritten, so a failed render
-    leaves `out_dir` exactly as it was. Returns (paths written, all hashes).
+    leaves `out_dir` exactly as it was. `remove` is read only after every file
+is staged. Returns (paths written, all hashes, paths removed).
     """
     out_dir = out_dir.absolute()
     hashes = dict(previous)
@@ -174,7 +175,7 @@ def update_in_place(
         os.replace(stage / MANIFEST, out_dir / MANIFEST)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return staged, hashes
+    return staged, hashes, gone
 
 
 def _prune_empty(root: Path, folder: Path) -> None:

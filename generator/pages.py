@@ -1,30 +1,52 @@
-"""Pure routing: Site → the list of pages to render, each with its context.
+"""Pure routing: Site → the pages to render, each with a key and a context.
 
 Every URL is computed here once (through `Urls`) and stored in small view
 records, so templates only print values. Templates get a small, documented
 context per page type (see docs/templates.md).
+
+Pages are described lazily, so that an archive of any size streams through
+a build. A `PageSpec` carries a `key`, a digest of everything the page shows,
+and a `context` made only when the page is rendered. A post enters a key by
+its *view key*: its file's sha256, its blog file's sha256, its topics' slugs
+and the page of its day it is on; a list page adds what it shows besides
+posts (titles, counts, neighbours, page numbers). With the same templates
+and settings, equal keys give equal bytes: incremental builds render only
+the pages whose key moved (depends.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from generator.config import Config
-from generator.model import Blog, CaptureRecord, Day, Post, Site, Topic, local_day
+from generator.model import Blog, CaptureRecord, Day, Post, PostEntry, Site, Topic, local_day
 from generator.urls import Urls
+
+Context = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # output file, relative to public/
     template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    # The posts whose content this page shows (used for incremental builds).
-    post_ids: tuple[str, ...] = ()
+    key: str  # digest of everything the page shows (see the module docstring)
+    make_context: Callable[[], Context]
+    lastmod: datetime | None = None  # the newest post it shows (for sitemaps)
+
+    @property
+    def context(self) -> Context:
+        return self.make_context()
+
+
+def digest(*parts: object) -> str:
+    """A short digest of `parts` (their str(), in order)."""
+    text = "\x1f".join(part if isinstance(part, str) else str(part) for part in parts)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +66,45 @@ class SourceView:
     position: int | None  # the post's place in that capture
 
 
-@dataclass(frozen=True, slots=True)
 class PostView:
-    post: Post
-    local: datetime  # published, in the site's time zone
-    url: str  # permalink (site-absolute)
-    absolute_url: str
-    day_url: str
-    in_day_url: str  # day page + #anchor
-    blog: Link
-    topics: tuple[Link, ...]
-    sources: tuple[SourceView, ...]
-    removed_in: SourceView | None
+    """What templates know of one post. `post` (the whole Post, with its body)
+    is read when a template first asks for it; the rest comes from the entry."""
+
+    __slots__ = ("entry", "key", "local", "url", "absolute_url", "day_url", "in_day_url",
+                 "blog", "topics", "_views", "_post")
+
+    def __init__(self, entry: PostEntry, key: str, local: datetime, url: str, absolute_url: str,
+                 day_url: str, in_day_url: str, blog: Link, topics: tuple[Link, ...],
+                 views: Views) -> None:
+        self.entry = entry
+        self.key = key  # the view key: equal keys, equal views
+        self.local = local  # published, in the site's time zone
+        self.url = url  # permalink (site-absolute)
+        self.absolute_url = absolute_url
+        self.day_url = day_url
+        self.in_day_url = in_day_url  # day page + #anchor
+        self.blog = blog
+        self.topics = topics
+        self._views = views
+        self._post: Post | None = None
+
+    @property
+    def post(self) -> Post:
+        if self._post is None:
+            self._post = self._views.read(self.entry)
+        return self._post
+
+    @property
+    def sources(self) -> tuple[SourceView, ...]:
+        return tuple(self._views.source(self.entry.blog, entry) for entry in self.post.captures)
+
+    @property
+    def removed_in(self) -> SourceView | None:
+        removed = self.post.removed_in
+        return self._views.source(self.entry.blog, removed) if removed else None
+
+    def __repr__(self) -> str:
+        return f"PostView({self.entry.id!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,150 +136,202 @@ def site_view(config: Config, urls: Urls) -> SiteView:
     )
 
 
-def day_chunks(day: Day, config: Config) -> list[tuple[Post, ...]]:
+def day_chunks(day: Day, config: Config) -> list[tuple[PostEntry, ...]]:
     """A day's posts in `post_order`, cut into pages of `posts_per_page`."""
     ordered = day.posts[::-1] if config.post_order == "newest-first" else day.posts
     size = config.posts_per_page
     return [ordered[i:i + size] for i in range(0, len(ordered), size)] or [()]
 
 
-def post_views(site: Site, urls: Urls, config: Config) -> dict[str, PostView]:
-    # No counts here: a post's card shows its topics' names only, and a count in
-    # the view would make every post of a topic look changed when one is added.
-    topic_links = {t.name: Link(t.name, urls.link(urls.topic(t))) for t in site.topics}
-    blogs = {b.slug: Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts) for b in site.blogs}
-    records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
+class Views:
+    """Makes the PostView of any post on demand (cheap), and its view key (cheaper).
 
-    def source(blog: str, entry: str) -> SourceView:
-        file, _, position = entry.partition("#")
-        return SourceView(records.get((blog, file)), file, urls.link(file),
-                          int(position) if position.isdigit() else None)
+    Views are not kept: a page makes the views of the posts it shows, and
+    `read` (a content.PostReader) fetches whole posts while it renders."""
 
-    day_page: dict[str, int] = {}
-    for each_day in site.days:
-        for number, chunk in enumerate(day_chunks(each_day, config), start=1):
-            for listed in chunk:
-                day_page[listed.id] = number
-    views = {}
-    for post in site.posts:
-        day = local_day(post.published, site.tz)
-        location = urls.post(post, day)
-        day_url = urls.link(urls.day(day))
-        views[post.id] = PostView(
-            post=post,
-            local=post.published.astimezone(site.tz),
+    def __init__(self, site: Site, config: Config, read: Callable[[PostEntry], Post]) -> None:
+        self.urls = urls = Urls(config.base_url)
+        self.read = read
+        self._tz = site.tz
+        # No counts in topic links: a card shows its topics' names only, and a
+        # count would make every post of a topic look changed when one is added.
+        self._topics = {t.name: (Link(t.name, urls.link(urls.topic(t))), t.slug) for t in site.topics}
+        self._blogs = {b.slug: (Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts), b.digest)
+                       for b in site.blogs}
+        self._records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
+        self._day_page: dict[str, int] = {}  # posts not on the first page of their day
+        for each_day in site.days:
+            for number, chunk in enumerate(day_chunks(each_day, config), start=1):
+                if number > 1:
+                    for listed in chunk:
+                        self._day_page[listed.id] = number
+
+    def key(self, entry: PostEntry) -> str:
+        blog = self._blogs.get(entry.blog)
+        slugs = "/".join([self._topics[name][1] for name in entry.topics])
+        return f"{entry.digest}:{blog[1] if blog else ''}:{slugs}:{self._day_page.get(entry.id, 1)}"
+
+    def __call__(self, entry: PostEntry) -> PostView:
+        urls = self.urls
+        local = entry.published.astimezone(self._tz)
+        day = local.date()
+        location = urls.post(entry, day)
+        blog = self._blogs.get(entry.blog)
+        return PostView(
+            entry=entry,
+            key=self.key(entry),
+            local=local,
             url=urls.link(location),
             absolute_url=urls.absolute(location),
-            day_url=day_url,
-            in_day_url=f"{urls.link(urls.day(day, day_page.get(post.id, 1)))}#{post.id}",
-            blog=blogs.get(post.blog, Link(post.blog, urls.link(urls.blog(post.blog)))),
-            topics=tuple(topic_links[name] for name in post.topics),
-            sources=tuple(source(post.blog, entry) for entry in post.captures),
-            removed_in=source(post.blog, post.removed_in) if post.removed_in else None,
+            day_url=urls.link(urls.day(day)),
+            in_day_url=f"{urls.link(urls.day(day, self._day_page.get(entry.id, 1)))}#{entry.id}",
+            blog=blog[0] if blog else Link(entry.blog, urls.link(urls.blog(entry.blog))),
+            topics=tuple(self._topics[name][0] for name in entry.topics),
+            views=self,
         )
-    return views
+
+    def source(self, blog: str, entry: str) -> SourceView:
+        file, _, position = entry.partition("#")
+        return SourceView(self._records.get((blog, file)), file, self.urls.link(file),
+                          int(position) if position.isdigit() else None)
 
 
-def site_pages(site: Site, config: Config,
-               views: Mapping[str, PostView] | None = None) -> Iterator[PageSpec]:
-    """Every HTML page of the site, in a fixed order (`views`: from `post_views`, to share)."""
-    urls = Urls(config.base_url)
+def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
+    """Every HTML page of the site, in a fixed order: home, then each day with
+    its posts and the live blogs that end that day, then topics, then 404."""
+    urls = views.urls
     common = {"site": site_view(config, urls)}
-    views = views if views is not None else post_views(site, urls, config)
     newest_first = config.post_order == "newest-first"
 
-    def page(location: str, template: str, title: str, posts: Sequence[Post] = (), **context: Any) -> PageSpec:
-        return PageSpec(
-            path=urls.file(location),
-            template=template,
-            context={**common, "page_title": title, "canonical": urls.absolute(location),
-                     **context},
-            post_ids=tuple(p.id for p in posts),
-        )
+    def page(location: str, template: str, key: str, make: Callable[[], dict[str, Any]],
+             lastmod: datetime | None = None) -> PageSpec:
+        canonical = urls.absolute(location)
 
-    def ordered(posts: Sequence[Post]) -> list[PostView]:
-        chosen = [views[p.id] for p in posts]
-        return chosen[::-1] if newest_first else chosen
+        def context() -> Context:
+            return {**common, "canonical": canonical, **make()}
+
+        return PageSpec(urls.file(location), template, key, context, lastmod)
+
+    def shown(posts: Sequence[PostEntry]) -> list[PostView]:
+        return [views(p) for p in posts]
+
+    def keys(posts: Sequence[PostEntry]) -> str:
+        return ",".join([views.key(p) for p in posts])
+
+    def newest(posts: Sequence[PostEntry]) -> datetime | None:
+        return max((p.published for p in posts), default=None)
+
+    latest = site.days[-1] if site.days else None
+    topic_links = [Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics]
+    months = _months(site.days, urls)
+    blog_links = [_blog_link(b, urls) for b in site.blogs]
+    latest_posts = (latest.posts[::-1] if newest_first else latest.posts) if latest else ()
+    latest_link = _day_link(latest, urls) if latest else None
+    yield page(
+        "", "index.html",
+        digest(config.title, latest_link, months, topic_links, blog_links, keys(latest_posts)),
+        lambda: {"page_title": config.title, "latest_day": latest_link,
+                 "latest_posts": shown(latest_posts), "months": months, "topics": topic_links,
+                 "blogs": blog_links},
+        newest(latest_posts),
+    )
 
     blogs_by_slug = {blog.slug: blog for blog in site.blogs}
-    latest = site.days[-1] if site.days else None
-    yield page(
-        "", "index.html", config.title,
-        posts=latest.posts if latest else (),
-        latest_day=_day_link(latest, urls) if latest else None,
-        latest_posts=ordered(latest.posts) if latest else [],
-        months=_months(site.days, urls),
-        topics=[Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics],
-        blogs=[_blog_link(b, urls) for b in site.blogs],
-    )
-    for index, day in enumerate(site.days):
-        before = site.days[index - 1] if index > 0 else None
-        after = site.days[index + 1] if index + 1 < len(site.days) else None
-        chunks = day_chunks(day, config)
-        title = f"{day.date:%A, %B} {day.date.day}, {day.date.year}"
-        for number, chunk in enumerate(chunks, start=1):
-            yield page(
-                urls.day(day.date, number),
-                "day.html",
-                title + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""),
-                posts=chunk,
-                day=day.date,
-                day_count=len(day.posts),
-                posts_views=[views[p.id] for p in chunk],
-                page_number=number,
-                page_count=len(chunks),
-                previous_page=urls.link(urls.day(day.date, number - 1)) if number > 1 else None,
-                next_page=urls.link(urls.day(day.date, number + 1)) if number < len(chunks) else None,
-                previous=_day_link(before, urls) if before else None,
-                next=_day_link(after, urls) if after else None,
-            )
-    for post in site.posts:
-        view = views[post.id]
-        yield page(
-            urls.post(post, view.local.date()), "post.html", post.title,
-            posts=(post,),
-            post=view,
-            blog=blogs_by_slug.get(post.blog),
-        )
-    by_blog: dict[str, list[Post]] = {}
+    by_blog: dict[str, list[PostEntry]] = {}
     for post in site.posts:
         by_blog.setdefault(post.blog, []).append(post)
+    blog_ends: dict[date, list[Blog]] = {}  # a blog's page follows the day of its last post
     for blog in site.blogs:
+        if by_blog.get(blog.slug):
+            blog_ends.setdefault(local_day(by_blog[blog.slug][-1].published, site.tz), []).append(blog)
+
+    def blog_page(blog: Blog) -> PageSpec:
         posts = sorted(by_blog.get(blog.slug, ()), key=lambda p: (p.position, p.id))
-        yield page(
-            urls.blog(blog.slug), "blog.html", blog.title,
-            posts=posts,
-            blog=blog,
-            sources=[SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures],
-            posts_views=[views[p.id] for p in posts],
+        sources = [SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures]
+        return page(
+            urls.blog(blog.slug), "blog.html", digest(blog.digest, keys(posts)),
+            lambda: {"page_title": blog.title, "blog": blog, "sources": sources,
+                     "posts_views": shown(posts)},
+            newest(posts),
         )
-    yield page(
-        "topics/", "topics.html", "Topics",
-        topics=[Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics],
-    )
+
+    def post_page(post: PostEntry) -> PageSpec:
+        def make() -> dict[str, Any]:
+            view = views(post)
+            return {"page_title": view.post.title, "post": view, "blog": blogs_by_slug.get(post.blog)}
+
+        return page(urls.post(post, local_day(post.published, site.tz)), "post.html",
+                    digest(views.key(post)), make, post.published)
+
+    for index, day in enumerate(site.days):
+        before = _day_link(site.days[index - 1], urls) if index > 0 else None
+        after = _day_link(site.days[index + 1], urls) if index + 1 < len(site.days) else None
+        yield from _day_pages(day, day_chunks(day, config), before, after, urls, page, shown, keys, newest)
+        for post in day.posts:
+            yield post_page(post)
+        for blog in sorted(blog_ends.get(day.date, ()), key=lambda b: b.slug):
+            yield blog_page(blog)
+    for blog in site.blogs:
+        if not by_blog.get(blog.slug):
+            yield blog_page(blog)
+    yield page("topics/", "topics.html", digest(topic_links),
+               lambda: {"page_title": "Topics", "topics": topic_links})
     for topic in site.topics:
-        yield from _topic_pages(topic, config, urls, views, page)
-    yield PageSpec(path="404.html", template="404.html",
-                   context={**common, "page_title": "Page not found", "canonical": None})
+        yield from _topic_pages(topic, config, urls, page, shown, keys, newest)
+    yield PageSpec(path="404.html", template="404.html", key="",
+                   make_context=lambda: {**common, "page_title": "Page not found", "canonical": None})
 
 
-def _topic_pages(topic: Topic, config: Config, urls: Urls, views: Mapping[str, PostView],
-                 page: Any) -> Iterator[PageSpec]:
+def _day_pages(day: Day, chunks: list[tuple[PostEntry, ...]], before: DayLink | None,
+               after: DayLink | None, urls: Urls, page: Any, shown: Any, keys: Any,
+               newest: Any) -> Iterator[PageSpec]:
+    title = f"{day.date:%A, %B} {day.date.day}, {day.date.year}"
+    for number, chunk in enumerate(chunks, start=1):
+        page_title = title + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+
+        def make(chunk: tuple[PostEntry, ...] = chunk, number: int = number,
+                 page_title: str = page_title) -> dict[str, Any]:
+            return {
+                "page_title": page_title,
+                "day": day.date,
+                "day_count": len(day.posts),
+                "posts_views": shown(chunk),
+                "page_number": number,
+                "page_count": len(chunks),
+                "previous_page": urls.link(urls.day(day.date, number - 1)) if number > 1 else None,
+                "next_page": urls.link(urls.day(day.date, number + 1)) if number < len(chunks) else None,
+                "previous": before,
+                "next": after,
+            }
+
+        yield page(urls.day(day.date, number), "day.html",
+                   digest(page_title, len(day.posts), len(chunks), before, after, keys(chunk)),
+                   make, newest(chunk))
+
+
+def _topic_pages(topic: Topic, config: Config, urls: Urls, page: Any, shown: Any, keys: Any,
+                 newest: Any) -> Iterator[PageSpec]:
     size = config.posts_per_page
     chunks = [topic.posts[i:i + size] for i in range(0, len(topic.posts), size)] or [()]
+    link = Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts))
     for number, chunk in enumerate(chunks, start=1):
-        yield page(
-            urls.topic(topic, number), "topic.html",
-            topic.name + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""),
-            posts=chunk,
-            topic=Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts)),
-            feed=urls.link(urls.topic_feed(topic)),
-            posts_views=[views[p.id] for p in chunk],
-            page_number=number,
-            page_count=len(chunks),
-            previous=urls.link(urls.topic(topic, number - 1)) if number > 1 else None,
-            next=urls.link(urls.topic(topic, number + 1)) if number < len(chunks) else None,
-        )
+        page_title = topic.name + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+
+        def make(chunk: tuple[PostEntry, ...] = chunk, number: int = number,
+                 page_title: str = page_title) -> dict[str, Any]:
+            return {
+                "page_title": page_title,
+                "topic": link,
+                "feed": urls.link(urls.topic_feed(topic)),
+                "posts_views": shown(chunk),
+                "page_number": number,
+                "page_count": len(chunks),
+                "previous": urls.link(urls.topic(topic, number - 1)) if number > 1 else None,
+                "next": urls.link(urls.topic(topic, number + 1)) if number < len(chunks) else None,
+            }
+
+        yield page(urls.topic(topic, number), "topic.html",
+                   digest(page_title, link, topic.slug, len(chunks), keys(chunk)), make, newest(chunk))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,11 @@ import email.utils
 import hashlib
 import json
 import multiprocessing
-import traceback
+import os
 import re
+import sqlite3
+import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from datetime import date, datetime
@@ -65,7 +68,7 @@ class Renderer:
             keep_trailing_newline=True,
             auto_reload=False,
         )
-        self._cards: dict[tuple[str, str, bool, bool], Markup] = {}
+        self._cards = CardStore()
         self._fingerprints: dict[str, str] = {}
         self.env.globals["card"] = self.card
         self.env.globals["time_tag"] = self.time_tag
@@ -88,21 +91,18 @@ class Renderer:
         )
 
     # Globals -----------------------------------------------------------------
-    CARD_CACHE = 30_000  # cards kept (each a few kB): bounds memory on huge sites
-    BODY_CACHE = 20_000  # rendered bodies kept (about 2.5 kB each): needed by card, page and feeds
+    BODY_CACHE = 1_000  # rendered bodies kept (a post's card, page and feed item follow each other)
 
     def card(self, view: Any, heading: str = "h2", with_date: bool = True,
              show_blog: bool = True) -> Markup:
-        """The `post_card` macro of _macros.html, rendered once per post and variant."""
-        key = (view.post.id, heading, with_date, show_blog)
+        """The `post_card` macro of _macros.html, rendered once per build, post and variant."""
+        key = f"{view.key}|{heading}|{with_date:d}{show_blog:d}"
         html = self._cards.get(key)
         if html is None:
             macro = self.env.get_template("_macros.html").module.post_card  # type: ignore[attr-defined]
-            html = Markup(macro(view, heading=heading, with_date=with_date, show_blog=show_blog))
-            if len(self._cards) >= self.CARD_CACHE:
-                del self._cards[next(iter(self._cards))]
-            self._cards[key] = html
-        return html
+            html = str(macro(view, heading=heading, with_date=with_date, show_blog=show_blog))
+            self._cards.put(key, html)
+        return Markup(html)
 
     # Filters -----------------------------------------------------------------
     def body(self, markdown_text: str) -> Markup:
@@ -197,7 +197,7 @@ class Renderer:
     def render(self, spec: PageSpec) -> bytes:
         try:
             template = self.env.get_template(spec.template)
-            return template.render(spec.context).encode("utf-8")
+            return template.render(spec.make_context()).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
             raise SiteError(f"template syntax error: {error.message}",
                             path=error.filename or spec.template, line=error.lineno) from None
@@ -212,26 +212,67 @@ class Renderer:
         for spec in specs:
             yield spec.path, self.render(spec)
 
-    def render_parallel(self, specs: Sequence[PageSpec], workers: int,
-                        cards: Sequence[Any] = ()) -> Iterator[tuple[str, bytes]]:
-        """Render on `workers` forked processes, in two rounds.
+    def render_parallel(self, specs: Sequence[PageSpec], workers: int) -> Iterator[tuple[str, bytes]]:
+        """Render on `workers` forked processes; pages arrive in no particular order.
 
-        First every post's card (and body) in `cards` is rendered once, spread
-        over the workers, and collected here; then the pages are spread over
-        workers that inherit those cards, so no card is rendered twice. Pages
-        arrive in no particular order. Forked children inherit the renderer
-        and the specs; only results travel back through pipes."""
-        if cards:
-            for batch in _fan_out(workers, len(cards), lambda i: self._card_result(cards[i])):
-                for key, html, body_key, body_html in batch:
-                    self._cards[key] = Markup(html)
-                    self._bodies[body_key] = body_html
+        Forked children inherit the renderer and the specs (each opens its own
+        card store and content database); only results travel back through pipes."""
         for batch in _fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
             yield from batch
 
-    def _card_result(self, view: Any) -> tuple[tuple[str, str, bool, bool], str, str, str]:
-        html = self.card(view)
-        return (view.post.id, "h2", True, True), str(html), view.post.body, str(self.body(view.post.body))
+    def close(self) -> None:
+        self._cards.close()
+
+
+class CardStore:
+    """The cards rendered in this build, by view key and variant.
+
+    The last few hundred are kept in memory; all of them go to a temporary
+    SQLite database (an anonymous file, deleted when closed), so a card is
+    rendered once however many pages list it, and memory stays flat however
+    large the archive. Each process (a forked renderer) opens its own."""
+
+    def __init__(self, keep: int = 500) -> None:
+        self._keep = keep
+        self._recent: OrderedDict[str, str] = OrderedDict()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self, key: str) -> str | None:
+        html = self._recent.get(key)
+        if html is not None:
+            self._recent.move_to_end(key)
+            return html
+        row = self._connect().execute("SELECT html FROM cards WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self._remember(key, row[0])
+        return str(row[0])
+
+    def put(self, key: str, html: str) -> None:
+        self._connect().execute("INSERT OR REPLACE INTO cards VALUES (?, ?)", (key, html))
+        self._remember(key, html)
+
+    def _remember(self, key: str, html: str) -> None:
+        self._recent[key] = html
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._recent.clear()
+            self._db = sqlite3.connect("")  # "": a private temporary database on disk
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("CREATE TABLE cards (key TEXT PRIMARY KEY, html TEXT)")
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+        self._recent.clear()
 
 
 def _fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[list[Any]]:

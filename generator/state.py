@@ -1,12 +1,14 @@
 """What one build leaves for the next: the content cache and the build state.
 
-Both live in the site's private `.liveblog/` folder (git-ignored) as pickles
-that only this program writes; a missing, unreadable or stale file is simply
+Both live in the site's private `.liveblog/` folder (git-ignored), written
+only by this program (pickles, and one SQLite database); a missing, unreadable,
+damaged or stale file is simply
 ignored and the build starts from scratch. They are keyed by the engine
 fingerprint (a hash of liveblog's own code and the versions of the libraries
 that shape its output), so upgrading or editing liveblog never reuses them.
 
-* content cache: each parsed content file with the (mtime, size) it had;
+* content cache (`ContentStore`, SQLite): each parsed content file with the
+  (mtime, size) it had;
 * build state, per output folder: each output's signature (see depends.py),
   sha256, and (mtime, size) as written, to notice outputs changed by hand.
 """
@@ -17,15 +19,12 @@ import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 import tempfile
-import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from generator.content import ContentCache
+from typing import Any
 
 STATE_DIR = ".liveblog"
 _KEEP_STATES = 8
@@ -96,44 +95,141 @@ def save_state(site_root: Path, out_dir: Path, state: BuildState) -> None:
         old.unlink(missing_ok=True)  # e.g. the temporary folders of past `serve` runs
 
 
-_SHARDS = 64
+class ContentStore:
+    """The content cache: every parsed content file, in an SQLite database.
 
+    `.liveblog/content-<engine>.sqlite` holds, per file, the (mtime, size) it
+    had, its small record (a Blog, or a post's PostEntry) and, for a post, the
+    whole Post with its body. A build loads only the small records; whole
+    posts are read back one by one while the pages that show them render, so
+    a large archive is never held in memory. SQLite because it reads one row
+    by key in microseconds, rewrites one row for a one-post edit, and survives
+    a crash mid-write (a damaged file is deleted and the cache starts again).
+    """
 
-def _shard(path: str) -> str:
-    """Cache entries are kept in 64 files by blog folder: one edit rewrites one small
-    file, and loading opens 64 files, not one per blog."""
-    folder = path.rsplit("/", 2)[-2] if path.count("/") >= 2 else ""
-    return f"{zlib.crc32(folder.encode()) % _SHARDS:02d}"
+    def __init__(self, site_root: Path, engine: str, stamps: dict[str, tuple[int, int]]) -> None:
+        self._folder = site_root / STATE_DIR
+        self._path = self._folder / f"content-{engine}.sqlite"
+        self._stamps = stamps  # (mtime, size) of the content files, by path, already taken
+        self._rows: dict[str, tuple[int, int, Any]] | None = None
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
+        self.seen: set[str] = set()
+        self.parsed = 0
 
+    # The ContentCache protocol (content.py) ----------------------------------
+    def lookup(self, path: Path) -> Any:
+        key = str(path)
+        self.seen.add(key)
+        found = self._all().get(key)
+        if found is None:
+            return None
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        return found[2] if (found[0], found[1]) == stamp else None
 
-def load_content_cache(site_root: Path, engine: str) -> ContentCache:
-    from generator.content import ContentCache
+    def store(self, path: Path, record: Any) -> None:
+        from generator.model import Post
 
-    cache = ContentCache()
-    folder = site_root / STATE_DIR / "content" / engine
-    if folder.is_dir():
-        for shard in folder.glob("*.pickle"):
-            found = _load(shard)
-            if isinstance(found, dict):
-                cache.records.update(found)
-    return cache
+        key = str(path)
+        self.seen.add(key)
+        self.parsed += 1
+        stat = path.stat()
+        small = record.entry() if isinstance(record, Post) else record
+        whole = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL) if isinstance(record, Post) else None
+        self._pending.append((key, stat.st_mtime_ns, stat.st_size,
+                              pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), whole))
+        if len(self._pending) >= 1_000:
+            self.flush()
 
+    def full(self, source: str) -> Any:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT whole FROM files WHERE path = ?", (source,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
 
-def save_content_cache(site_root: Path, engine: str, cache: ContentCache) -> None:
-    """Rewrite only the shards whose entries changed; drop shards of other engines."""
-    base = site_root / STATE_DIR / "content"
-    if base.is_dir():
-        for old in base.iterdir():
-            if old.name != engine:
-                shutil.rmtree(old, ignore_errors=True)
-    current = cache.current()
-    shards: dict[str, dict[str, Any]] = {}
-    for path, entry in current.items():
-        shards.setdefault(_shard(path), {})[path] = entry
-    folder = base / engine
-    stale = {_shard(path) for path in cache.stored | (set(cache.records) - set(current))}
-    for name in stale | ({n for n in shards if not (folder / f"{n}.pickle").exists()}):
-        if name in shards:
-            _save(folder / f"{name}.pickle", shards[name])
-        else:
-            (folder / f"{name}.pickle").unlink(missing_ok=True)
+    # Keeping it --------------------------------------------------------------
+    def close(self) -> None:
+        """Write what this build parsed, forget files that are gone, and close."""
+        self.flush()
+        db = self._connect()
+        if db is not None and self._rows is not None:
+            gone = [(path,) for path in self._rows if path not in self.seen]
+            try:
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                db.commit()
+            except sqlite3.Error:
+                pass
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def flush(self) -> None:
+        """Write the records stored so far (whole posts can then be read back)."""
+        if not self._pending:
+            return
+        db = self._connect()
+        if db is not None:
+            try:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", self._pending)
+                db.commit()
+            except sqlite3.Error:
+                pass
+        self._pending = []
+
+    def _all(self) -> dict[str, tuple[int, int, Any]]:
+        if self._rows is None:
+            self._rows = {}
+            db = self._connect()
+            if db is not None:
+                try:
+                    for path, mtime, size, small in db.execute("SELECT path, mtime, size, small FROM files"):
+                        try:
+                            self._rows[path] = (mtime, size, pickle.loads(small))
+                        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                                TypeError, ValueError):
+                            continue
+                except sqlite3.Error:
+                    self._rows = {}
+        return self._rows
+
+    def _connect(self) -> sqlite3.Connection | None:
+        """The database, opened once per process (a forked renderer opens its own)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._pid = os.getpid()
+        self._db = None
+        for attempt in range(2):
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                if attempt == 0:
+                    for old in self._folder.glob("content-*.sqlite*"):
+                        if not old.name.startswith(self._path.name):
+                            old.unlink(missing_ok=True)  # another engine's cache
+                    shutil.rmtree(self._folder / "content", ignore_errors=True)  # older layout
+                db = sqlite3.connect(self._path, timeout=30)
+                db.execute("PRAGMA synchronous = OFF")
+                db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime INTEGER,"
+                           " size INTEGER, small BLOB, whole BLOB)")
+                db.commit()
+                self._db = db
+                return db
+            except sqlite3.OperationalError:
+                return None  # cannot open or locked too long: build without the cache
+            except sqlite3.DatabaseError:
+                self._path.unlink(missing_ok=True)  # damaged: start again
+            except OSError:
+                return None
+        return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from generator.model import Post, Topic
+from generator.model import PostEntry, Topic
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -31,7 +31,7 @@ class Urls:
         return f"{day:%Y/%m/%d}/" + (f"page/{page}/" if page > 1 else "")
 
     @staticmethod
-    def post(post: Post, day: date) -> str:
+    def post(post: PostEntry, day: date) -> str:
         return f"{day:%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
 
     @staticmethod

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.capture import Figure, block_texts, decode_capture, parse_capture
 from generator.config import Config
-from generator.content import BLOG_FILE, load_site, read_blog
+from generator.content import BLOG_FILE, PostReader, load_site, read_blog
 from generator.errors import Problem, SiteError
 from generator.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
 from generator.model import local_day
@@ -179,7 +179,9 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
     urls = Urls(config.base_url)
     where: dict[str, Path] = {}
     drafts: set[str] = set()
-    for post in site.posts:
+    read = PostReader()
+    for entry in site.posts:
+        post = read(entry)
         page = public / urls.file(urls.post(post, local_day(post.published, site.tz)))
         for source in post.captures:
             where[source] = page

@@ -188,20 +188,23 @@ def test_day_pages_paginate_and_anchors_point_to_the_right_page(tmp_path: Path) 
 
 def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> None:
     from generator.config import load_config
-    from generator.content import load_site
-    from generator.feeds import sitemap_pages
-    from generator.pages import site_pages
+    from generator.content import PostReader, load_site
+    from generator.feeds import sitemap_entry, sitemap_pages
+    from generator.pages import Views, site_pages
 
     root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
                                 **{f"{BLOG_DIR}/p{i}.md": post(f"p{i}", f"2023-07-08T10:{i:02d}:00-04:00")
                                    for i in range(3)}})
     config = load_config(root)
     site = load_site(root / "content", config.tz())
-    html = list(site_pages(site, config))
-    single = sitemap_pages(html, site, config)
+    views = Views(site, config, PostReader())
+    entries = [sitemap_entry(spec, views.urls) for spec in site_pages(site, config, views)
+               if spec.path != "404.html"]
+    single = sitemap_pages(entries, config)
     assert [s.path for s in single] == ["sitemap.xml"]
     total = len(single[0].context["entries"])
-    split = sitemap_pages(html, site, config, limit=4)
+    assert total == len(entries)
+    split = sitemap_pages(entries, config, limit=4)
     assert split[0].path == "sitemap.xml" and split[0].template == "sitemap_index.xml"
     assert [s.path for s in split[1:]] == [f"sitemap-{n}.xml" for n in range(1, (total + 3) // 4 + 1)]
     assert sum(len(s.context["entries"]) for s in split[1:]) == total
