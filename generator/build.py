@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from generator.model import Site
 
 
+WHOLE_POSTS_UP_TO = 25_000  # content files; a whole post takes about 5 kB of memory
+
+
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     output: Path
@@ -54,8 +57,14 @@ def build(
     full: bool = False,
     workers: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    whole_posts_up_to: int = WHOLE_POSTS_UP_TO,
 ) -> BuildReport:
     """Build the site; `full` ignores what earlier builds left.
+
+    Posts parsed in this build stay whole in memory when the content folder
+    holds at most `whole_posts_up_to` files; past that, the model keeps only
+    entries and whole posts are read back from the content cache as pages
+    render, so memory stays flat however large the archive.
 
     `progress(total)` is called once with the number of files to render and
     returns a callable invoked after each one (for a progress bar)."""
@@ -87,7 +96,8 @@ def build(
     store = ContentStore(root, engine, {str(root / "content" / rel): stamp
                                         for rel, stamp in stamps["content"].items()})
     try:
-        site = load_site(root / "content", config.tz(), drafts=drafts, cache=store)
+        site = load_site(root / "content", config.tz(), drafts=drafts, cache=store,
+                         keep_whole=len(stamps["content"]) <= whole_posts_up_to)
         store.flush()  # whole posts parsed now are read back while their pages render
         # The model lives as long as the build: keep the collector from scanning it
         # again and again while pages render (on a 100,000-post archive, minutes).

@@ -278,8 +278,9 @@ def _cached_blog(path: Path, cache: ContentCache | None) -> Blog:
     return blog
 
 
-def _cached_post(path: Path, blog: str, cache: ContentCache | None) -> PostEntry:
-    """With a cache: the post's entry (the full post goes to the cache, not to memory)."""
+def _cached_post(path: Path, blog: str, cache: ContentCache | None, keep_whole: bool) -> PostEntry:
+    """With a cache: the entry of an unchanged post; a post parsed now stays
+    whole if `keep_whole`, else only its entry (the whole post is in the cache)."""
     if cache is None:
         return read_post(path, blog)
     found = cache.lookup(path)
@@ -287,7 +288,7 @@ def _cached_post(path: Path, blog: str, cache: ContentCache | None) -> PostEntry
         return found
     post = read_post(path, blog)
     cache.store(path, post)
-    return post.entry()
+    return post if keep_whole else post.entry()
 
 
 def load_site(
@@ -297,12 +298,14 @@ def load_site(
     drafts: bool = False,
     progress: Callable[[int], None] | None = None,
     cache: ContentCache | None = None,
+    keep_whole: bool = True,
 ) -> Site:
     """Read every blog folder under `content_dir` into a Site.
 
-    Without a cache the Site holds whole posts; with one it holds `PostEntry`s
-    (reused when a file is unchanged) and the whole posts stay in the cache,
-    to be read back through a `PostReader` while pages are rendered."""
+    Without a cache the Site holds whole posts. With one, it holds the cached
+    `PostEntry` of every unchanged file, and each post parsed now whole (or,
+    unless `keep_whole`, as an entry: a large archive is never held in
+    memory). Pages read whole posts back through a `PostReader`."""
     if not content_dir.is_dir():
         raise SiteError("no content folder", path=content_dir,
                         hint="run `liveblog import CAPTURE` first")
@@ -319,7 +322,7 @@ def load_site(
             continue
         blogs.append(_cached_blog(blog_file, cache))
         for path in post_files:
-            post = _cached_post(path, folder.name, cache)
+            post = _cached_post(path, folder.name, cache, keep_whole)
             if post.id in seen:
                 raise SiteError(f"duplicate id {post.id!r}, also used in {seen[post.id]}", path=path,
                                 line=frontmatter.key_line(path.read_text(encoding="utf-8"), "id"))

@@ -8,6 +8,7 @@ re-importing the same capture gives byte-identical files.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -36,6 +37,9 @@ def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
             "front matter is not closed", path=path, line=1, hint="add a '---' line after it"
         )
     source = "\n".join(lines[1:end])
+    fast = simple_mapping(lines[1:end])
+    if fast is not None:
+        return fast, "\n".join(lines[end + 1 :]), end + 2
     try:
         try:
             meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
@@ -51,6 +55,75 @@ def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
         raise SiteError("front matter must be a mapping of keys to values", path=path, line=2)
     body = "\n".join(lines[end + 1 :])
     return meta, body, end + 2
+
+
+# A fast path for the front matter the importer writes: one `key: value` per
+# line, each value a plain string, a whole number, true/false, a date, a time
+# with its UTC offset, or an inline list of plain strings. PyYAML builds the
+# same mapping ten times slower (its constructor is Python), and parsing is
+# most of a cold build's reading. Anything else, or anything YAML could read
+# another way ("yes", "1.5", "a: b", quotes, comments, block lists), goes to
+# PyYAML; tests/test_frontmatter.py checks the fast path agrees with PyYAML.
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INT = re.compile(r"(?:0|[1-9][0-9]*)\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}\Z")
+_PLAIN_START = re.compile(r"[A-Za-z\u00c0-\uffff]")  # a letter: never a number, indicator or quote
+# Ids and folder names (2023-07-08-1129-headline-words): a '-' inside rules out
+# every YAML number, and without ':' it cannot be a time (a bare date has no letter).
+_SLUG = re.compile(r"[0-9][0-9A-Za-z-]*-[0-9A-Za-z-]*[A-Za-z][0-9A-Za-z-]*\Z")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+_SKIP = object()
+
+
+def simple_mapping(lines: list[str]) -> dict[str, Any] | None:
+    """The front matter lines as a mapping, or None to let PyYAML decide."""
+    meta: dict[str, Any] = {}
+    for line in lines:
+        key, separator, value = line.partition(": ")
+        if not separator or not _KEY.match(key) or key.lower() in _YAML_WORDS:
+            return None
+        parsed = _simple_value(value)
+        if parsed is _SKIP:
+            return None
+        meta[key] = parsed
+    return meta
+
+
+def _simple_value(value: str) -> Any:
+    if value.startswith("[") and value.endswith("]"):
+        inner = value[1:-1]
+        if not inner:
+            return []
+        items = inner.split(", ")
+        if not all(_plain(item) and "," not in item and "]" not in item for item in items):
+            return _SKIP
+        return items
+    if _INT.match(value):
+        return int(value)
+    if value == "true" or value == "false":
+        return value == "true"
+    if _TIME.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return _SKIP
+    if _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return _SKIP
+    return value if _plain(value) else _SKIP
+
+
+def _plain(text: str) -> bool:
+    """A string YAML reads as itself: starts with a letter, no ':' or '#' that could
+    mean something, no surrounding spaces, printable, and not a YAML 1.1 word."""
+    if _SLUG.match(text):
+        return True
+    return (bool(_PLAIN_START.match(text)) and text.isprintable() and text == text.strip()
+            and ":" not in text and " #" not in text and "  " not in text
+            and not any(c in text for c in "[]{}") and text.lower() not in _YAML_WORDS)
 
 
 def key_line(text: str, key: str) -> int | None:

@@ -67,32 +67,64 @@ class SourceView:
 
 
 class PostView:
-    """What templates know of one post. `post` (the whole Post, with its body)
-    is read when a template first asks for it; the rest comes from the entry."""
+    """What templates know of one post. Everything is computed when a template
+    first asks for it: a page whose cards are already rendered only needs each
+    view's `key`, and `post` (the whole Post, with its body) is read then."""
 
-    __slots__ = ("entry", "key", "local", "url", "absolute_url", "day_url", "in_day_url",
-                 "blog", "topics", "_views", "_post")
+    __slots__ = ("entry", "_views", "_post", "_local", "_location")
 
-    def __init__(self, entry: PostEntry, key: str, local: datetime, url: str, absolute_url: str,
-                 day_url: str, in_day_url: str, blog: Link, topics: tuple[Link, ...],
-                 views: Views) -> None:
+    def __init__(self, entry: PostEntry, views: Views) -> None:
         self.entry = entry
-        self.key = key  # the view key: equal keys, equal views
-        self.local = local  # published, in the site's time zone
-        self.url = url  # permalink (site-absolute)
-        self.absolute_url = absolute_url
-        self.day_url = day_url
-        self.in_day_url = in_day_url  # day page + #anchor
-        self.blog = blog
-        self.topics = topics
         self._views = views
         self._post: Post | None = None
+        self._local: datetime | None = None
+        self._location: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The view key: equal keys, equal views (see the module docstring)."""
+        return self._views.key(self.entry)
 
     @property
     def post(self) -> Post:
         if self._post is None:
             self._post = self._views.read(self.entry)
         return self._post
+
+    @property
+    def local(self) -> datetime:
+        """Published, in the site's time zone."""
+        if self._local is None:
+            self._local = self.entry.published.astimezone(self._views.tz)
+        return self._local
+
+    @property
+    def url(self) -> str:
+        """The permalink (site-absolute)."""
+        return self._views.urls.link(self.location())
+
+    @property
+    def absolute_url(self) -> str:
+        return self._views.urls.absolute(self.location())
+
+    @property
+    def day_url(self) -> str:
+        urls = self._views.urls
+        return urls.link(urls.day(self.local.date()))
+
+    @property
+    def in_day_url(self) -> str:
+        """The day page that lists the post, with its #anchor."""
+        urls = self._views.urls
+        return f"{urls.link(urls.day(self.local.date(), self._views.day_page(self.entry)))}#{self.entry.id}"
+
+    @property
+    def blog(self) -> Link:
+        return self._views.blog_link(self.entry.blog)
+
+    @property
+    def topics(self) -> tuple[Link, ...]:
+        return self._views.topic_links(self.entry.topics)
 
     @property
     def sources(self) -> tuple[SourceView, ...]:
@@ -102,6 +134,11 @@ class PostView:
     def removed_in(self) -> SourceView | None:
         removed = self.post.removed_in
         return self._views.source(self.entry.blog, removed) if removed else None
+
+    def location(self) -> str:
+        if self._location is None:
+            self._location = self._views.urls.post(self.entry, self.local.date())
+        return self._location
 
     def __repr__(self) -> str:
         return f"PostView({self.entry.id!r})"
@@ -152,7 +189,7 @@ class Views:
     def __init__(self, site: Site, config: Config, read: Callable[[PostEntry], Post]) -> None:
         self.urls = urls = Urls(config.base_url)
         self.read = read
-        self._tz = site.tz
+        self.tz = site.tz
         # No counts in topic links: a card shows its topics' names only, and a
         # count would make every post of a topic look changed when one is added.
         self._topics = {t.name: (Link(t.name, urls.link(urls.topic(t))), t.slug) for t in site.topics}
@@ -165,30 +202,30 @@ class Views:
                 if number > 1:
                     for listed in chunk:
                         self._day_page[listed.id] = number
+        self._keys: dict[str, str] = {}
 
     def key(self, entry: PostEntry) -> str:
-        blog = self._blogs.get(entry.blog)
-        slugs = "/".join([self._topics[name][1] for name in entry.topics])
-        return f"{entry.digest}:{blog[1] if blog else ''}:{slugs}:{self._day_page.get(entry.id, 1)}"
+        """The post's file hash, its blog file's, its topics' slugs and its day page."""
+        known = self._keys.get(entry.id)
+        if known is None:
+            blog = self._blogs.get(entry.blog)
+            slugs = "/".join([self._topics[name][1] for name in entry.topics])
+            known = self._keys[entry.id] = (f"{entry.digest[:32]}:{blog[1][:16] if blog else ''}:"
+                                            f"{slugs}:{self._day_page.get(entry.id, 1)}")
+        return known
 
     def __call__(self, entry: PostEntry) -> PostView:
-        urls = self.urls
-        local = entry.published.astimezone(self._tz)
-        day = local.date()
-        location = urls.post(entry, day)
-        blog = self._blogs.get(entry.blog)
-        return PostView(
-            entry=entry,
-            key=self.key(entry),
-            local=local,
-            url=urls.link(location),
-            absolute_url=urls.absolute(location),
-            day_url=urls.link(urls.day(day)),
-            in_day_url=f"{urls.link(urls.day(day, self._day_page.get(entry.id, 1)))}#{entry.id}",
-            blog=blog[0] if blog else Link(entry.blog, urls.link(urls.blog(entry.blog))),
-            topics=tuple(self._topics[name][0] for name in entry.topics),
-            views=self,
-        )
+        return PostView(entry, self)
+
+    def day_page(self, entry: PostEntry) -> int:
+        return self._day_page.get(entry.id, 1)
+
+    def blog_link(self, slug: str) -> Link:
+        found = self._blogs.get(slug)
+        return found[0] if found else Link(slug, self.urls.link(self.urls.blog(slug)))
+
+    def topic_links(self, names: Sequence[str]) -> tuple[Link, ...]:
+        return tuple(self._topics[name][0] for name in names)
 
     def source(self, blog: str, entry: str) -> SourceView:
         file, _, position = entry.partition("#")

@@ -17,14 +17,14 @@ import json
 import multiprocessing
 import os
 import re
-import sqlite3
+import tempfile
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urljoin
 
 import jinja2
@@ -56,7 +56,7 @@ class Renderer:
         self._tz = config.tz()
         self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
                                     url_schemes={"http", "https", "mailto"})
-        self._bodies: dict[str, str] = {}
+        self._bodies: OrderedDict[str, str] = OrderedDict()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(
                 [str(d) for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
@@ -106,14 +106,20 @@ class Renderer:
 
     # Filters -----------------------------------------------------------------
     def body(self, markdown_text: str) -> Markup:
-        """A post body as clean HTML (cached per body text)."""
+        """A post body as clean HTML (rendered once per build and text)."""
         html = self._bodies.get(markdown_text)
+        if html is not None:
+            self._bodies.move_to_end(markdown_text)
+            return Markup(html)
+        key = "body:" + hashlib.blake2b(markdown_text.encode(), digest_size=16).hexdigest()
+        html = self._cards.get(key)
         if html is None:
             html = self._cleaner.clean(markup.to_html(markdown_text))
             html = _URL_ATTRIBUTE.sub(self._site_relative, html)
-            if len(self._bodies) >= self.BODY_CACHE:
-                del self._bodies[next(iter(self._bodies))]
-            self._bodies[markdown_text] = html
+            self._cards.put(key, html)
+        self._bodies[markdown_text] = html
+        if len(self._bodies) > self.BODY_CACHE:
+            self._bodies.popitem(last=False)
         return Markup(html)
 
     def _site_relative(self, match: re.Match[str]) -> str:
@@ -225,17 +231,21 @@ class Renderer:
 
 
 class CardStore:
-    """The cards rendered in this build, by view key and variant.
+    """The cards (and post bodies) rendered in this build, by key.
 
-    The last few hundred are kept in memory; all of them go to a temporary
-    SQLite database (an anonymous file, deleted when closed), so a card is
+    The last few hundred are kept in memory; all of them are appended to an
+    anonymous temporary file, with an index of where each one starts (its
+    key's hash → offset and length; the key is stored with the text and
+    compared on reading, so a hash collision is only a miss). A card is
     rendered once however many pages list it, and memory stays flat however
     large the archive. Each process (a forked renderer) opens its own."""
 
     def __init__(self, keep: int = 500) -> None:
         self._keep = keep
         self._recent: OrderedDict[str, str] = OrderedDict()
-        self._db: sqlite3.Connection | None = None
+        self._index: dict[int, tuple[int, int]] = {}
+        self._file: IO[bytes] | None = None
+        self._end = 0
         self._pid = 0
 
     def get(self, key: str) -> str | None:
@@ -243,14 +253,28 @@ class CardStore:
         if html is not None:
             self._recent.move_to_end(key)
             return html
-        row = self._connect().execute("SELECT html FROM cards WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        place = self._index.get(hash(key)) if self._pid == os.getpid() else None
+        if place is None:
             return None
-        self._remember(key, row[0])
-        return str(row[0])
+        assert self._file is not None
+        stored = os.pread(self._file.fileno(), place[1], place[0]).decode("utf-8")
+        stored_key, _, html = stored.partition("\0")
+        if stored_key != key:
+            return None
+        self._remember(key, html)
+        return html
 
     def put(self, key: str, html: str) -> None:
-        self._connect().execute("INSERT OR REPLACE INTO cards VALUES (?, ?)", (key, html))
+        if self._file is None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._file = tempfile.TemporaryFile(prefix="liveblog-cards-", buffering=0)
+            self._index = {}
+            self._recent.clear()
+            self._end = 0
+        data = f"{key}\0{html}".encode()
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._index[hash(key)] = (self._end, len(data))
+        self._end += len(data)
         self._remember(key, html)
 
     def _remember(self, key: str, html: str) -> None:
@@ -258,20 +282,11 @@ class CardStore:
         if len(self._recent) > self._keep:
             self._recent.popitem(last=False)
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None or self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._recent.clear()
-            self._db = sqlite3.connect("")  # "": a private temporary database on disk
-            self._db.execute("PRAGMA journal_mode = OFF")
-            self._db.execute("PRAGMA synchronous = OFF")
-            self._db.execute("CREATE TABLE cards (key TEXT PRIMARY KEY, html TEXT)")
-        return self._db
-
     def close(self) -> None:
-        if self._db is not None and self._pid == os.getpid():
-            self._db.close()
-        self._db = None
+        if self._file is not None and self._pid == os.getpid():
+            self._file.close()
+        self._file = None
+        self._index = {}
         self._recent.clear()
 
 
