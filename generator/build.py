@@ -93,8 +93,7 @@ def build(
 
     found = walk(out)
     # The stamps just taken, so the cache need not stat every content file again.
-    store = ContentStore(root, engine, {str(root / "content" / rel): stamp
-                                        for rel, stamp in stamps["content"].items()})
+    store = ContentStore(root, engine, stamps["content"])
     try:
         site = load_site(root / "content", config.tz(), drafts=drafts, cache=store,
                          keep_whole=len(stamps["content"]) <= whole_posts_up_to)
@@ -126,18 +125,18 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
 
     # Pass 1: every page's signature (cheap: keys, no context, no post body).
     wanted: dict[str, str] = {}
-    todo: set[str] = set()
+    todo: set[str] = set()  # what an incremental build renders (a full build: everything)
     entries = []
 
     def sign(spec: PageSpec) -> None:
         wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
-        if previous is None or previous.get(spec.path) != value:
+        if previous is not None and previous.get(spec.path) != value:
             todo.add(spec.path)
 
     for spec in site_pages(site, config, views):
         sign(spec)
         if spec.path != "404.html":
-            entries.append(sitemap_entry(spec, views.urls))
+            entries.append(sitemap_entry(spec))
     for spec in feed_pages(site, config, views):
         sign(spec)
     tail = [*sitemap_pages(entries, config), robots_page(config)]
@@ -156,19 +155,20 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
     # Pass 2: the specs again, rendering those whose signature moved.
     def chosen() -> Iterator[PageSpec]:
         for spec in itertools.chain(site_pages(site, config, views), feed_pages(site, config, views), tail):
-            if spec.path in todo:
+            if previous is None or spec.path in todo:
                 yield spec
 
     jobs = workers if workers is not None else 1
     try:
         files: Iterable[tuple[str, bytes]]
-        if jobs > 1 and len(todo) >= PARALLEL_FROM and threading.active_count() == 1:
+        count = len(todo) if previous is not None else len(wanted) - len(copies) - 1  # pages only
+        if jobs > 1 and count >= PARALLEL_FROM and threading.active_count() == 1:
             # Forking is safe only without other threads (`serve` builds on one thread).
             files = renderer.render_parallel(list(chosen()), jobs)
         else:
             files = renderer.render_all(chosen())
         if progress is not None:
-            files = _ticking(files, progress(len(todo)))
+            files = _ticking(files, progress(count))
         stream = _with_extras(files, copy_todo, nojekyll=previous is None or ".nojekyll" not in previous)
 
         def gone() -> Iterator[str]:  # read once every page is rendered

@@ -52,27 +52,31 @@ def feed_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol requires
 
 
-def sitemap_entry(page: PageSpec, urls: Urls) -> SitemapEntry:
-    return SitemapEntry(urls.absolute(page.path.removesuffix("index.html")), page.lastmod)
+def sitemap_entry(page: PageSpec) -> tuple[str, datetime | None]:
+    """What the sitemap needs of a page: its output path and newest post (small:
+    one is kept for every page of the site until the sitemap is made)."""
+    return page.path, page.lastmod
 
 
-def sitemap_pages(entries: list[SitemapEntry], config: Config,
+def sitemap_pages(pages: list[tuple[str, datetime | None]], config: Config,
                   limit: int = SITEMAP_LIMIT) -> list[PageSpec]:
-    """sitemap.xml listing `entries` (every HTML page but 404.html); past `limit`
+    """sitemap.xml listing `pages` (every HTML page but 404.html); past `limit`
     URLs, sitemap.xml becomes a sitemap index of sitemap-1.xml, sitemap-2.xml, …"""
     urls = Urls(config.base_url)
-    entries = sorted(entries, key=lambda e: e.loc)
+    pages = sorted(pages, key=lambda page: page[0].removesuffix("index.html"))
 
-    def spec(path: str, template: str, listed: list[SitemapEntry]) -> PageSpec:
+    def spec(path: str, template: str, listed: list[tuple[str, datetime | None]]) -> PageSpec:
+        def context() -> Context:
+            return {"entries": [SitemapEntry(urls.absolute(location), lastmod) for location, lastmod in
+                                ((p.removesuffix("index.html"), lastmod) for p, lastmod in listed)]}
+
         return PageSpec(path=path, template=template,
-                        key=digest(*[f"{e.loc} {e.lastmod}" for e in listed]),
-                        make_context=lambda: {"entries": listed})
+                        key=digest(*[f"{p} {lastmod}" for p, lastmod in listed]), make_context=context)
 
-    if len(entries) <= limit:
-        return [spec("sitemap.xml", "sitemap.xml", entries)]
-    parts = [entries[i:i + limit] for i in range(0, len(entries), limit)]
-    index = [SitemapEntry(urls.absolute(f"sitemap-{n}.xml"),
-                          max((e.lastmod for e in part if e.lastmod), default=None))
+    if len(pages) <= limit:
+        return [spec("sitemap.xml", "sitemap.xml", pages)]
+    parts = [pages[i:i + limit] for i in range(0, len(pages), limit)]
+    index = [(f"sitemap-{n}.xml", max((lastmod for _, lastmod in part if lastmod), default=None))
              for n, part in enumerate(parts, start=1)]
     return [spec("sitemap.xml", "sitemap_index.xml", index),
             *(spec(f"sitemap-{n}.xml", "sitemap.xml", part) for n, part in enumerate(parts, start=1))]

@@ -202,17 +202,13 @@ class Views:
                 if number > 1:
                     for listed in chunk:
                         self._day_page[listed.id] = number
-        self._keys: dict[str, str] = {}
 
     def key(self, entry: PostEntry) -> str:
-        """The post's file hash, its blog file's, its topics' slugs and its day page."""
-        known = self._keys.get(entry.id)
-        if known is None:
-            blog = self._blogs.get(entry.blog)
-            slugs = "/".join([self._topics[name][1] for name in entry.topics])
-            known = self._keys[entry.id] = (f"{entry.digest[:32]}:{blog[1][:16] if blog else ''}:"
-                                            f"{slugs}:{self._day_page.get(entry.id, 1)}")
-        return known
+        """The post's file hash, its blog file's, its topics' slugs and its day page
+        (made again each time: keeping 100,000 of them would cost 25 MB)."""
+        blog = self._blogs.get(entry.blog)
+        slugs = "/".join([self._topics[name][1] for name in entry.topics])
+        return f"{entry.digest}:{blog[1] if blog else ''}:{slugs}:{self._day_page.get(entry.id, 1)}"
 
     def __call__(self, entry: PostEntry) -> PostView:
         return PostView(entry, self)

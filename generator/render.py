@@ -243,7 +243,7 @@ class CardStore:
     def __init__(self, keep: int = 500) -> None:
         self._keep = keep
         self._recent: OrderedDict[str, str] = OrderedDict()
-        self._index: dict[int, tuple[int, int]] = {}
+        self._index: dict[int, int] = {}  # hash(key) -> offset << 32 | length
         self._file: IO[bytes] | None = None
         self._end = 0
         self._pid = 0
@@ -257,7 +257,7 @@ class CardStore:
         if place is None:
             return None
         assert self._file is not None
-        stored = os.pread(self._file.fileno(), place[1], place[0]).decode("utf-8")
+        stored = os.pread(self._file.fileno(), place & 0xFFFFFFFF, place >> 32).decode("utf-8")
         stored_key, _, html = stored.partition("\0")
         if stored_key != key:
             return None
@@ -273,7 +273,7 @@ class CardStore:
             self._end = 0
         data = f"{key}\0{html}".encode()
         os.pwrite(self._file.fileno(), data, self._end)
-        self._index[hash(key)] = (self._end, len(data))
+        self._index[hash(key)] = self._end << 32 | len(data)
         self._end += len(data)
         self._remember(key, html)
 

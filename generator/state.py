@@ -112,18 +112,22 @@ class ContentStore:
     def __init__(self, site_root: Path, engine: str, stamps: dict[str, tuple[int, int]]) -> None:
         self._folder = site_root / STATE_DIR
         self._path = self._folder / f"content-{engine}.sqlite"
-        self._stamps = stamps  # (mtime, size) of the content files, by path, already taken
+        self._prefix = str(site_root / "content") + os.sep
+        # (mtime, size) of every content file, by path relative to content/, as
+        # the build's walk found them: rows are keyed by the same strings.
+        self._stamps = stamps
         self._rows: dict[str, tuple[int, int, Any]] | None = None
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
-        self.seen: set[str] = set()
         self.parsed = 0
 
     # The ContentCache protocol (content.py) ----------------------------------
+    def _key(self, path: str) -> str:
+        return path[len(self._prefix):] if path.startswith(self._prefix) else path
+
     def lookup(self, path: Path) -> Any:
-        key = str(path)
-        self.seen.add(key)
+        key = self._key(str(path))
         found = self._all().get(key)
         if found is None:
             return None
@@ -136,8 +140,7 @@ class ContentStore:
     def store(self, path: Path, record: Any) -> None:
         from generator.model import Post
 
-        key = str(path)
-        self.seen.add(key)
+        key = self._key(str(path))
         self.parsed += 1
         stat = path.stat()
         if isinstance(record, Post):
@@ -153,7 +156,7 @@ class ContentStore:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT whole FROM files WHERE path = ?", (source,)).fetchone()
+            row = db.execute("SELECT whole FROM files WHERE path = ?", (self._key(source),)).fetchone()
         except sqlite3.Error:
             return None
         if row is None or row[0] is None:
@@ -165,11 +168,12 @@ class ContentStore:
 
     # Keeping it --------------------------------------------------------------
     def close(self) -> None:
-        """Write what this build parsed, forget files that are gone, and close."""
+        """Write what this build parsed, forget files that are gone (not in the
+        stamps: the walk covers all of content/), and close."""
         self.flush()
         db = self._connect()
         if db is not None and self._rows is not None:
-            gone = [(path,) for path in self._rows if path not in self.seen]
+            gone = [(path,) for path in self._rows if path not in self._stamps]
             try:
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
                 db.commit()

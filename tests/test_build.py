@@ -198,8 +198,7 @@ def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> Non
     config = load_config(root)
     site = load_site(root / "content", config.tz())
     views = Views(site, config, PostReader())
-    entries = [sitemap_entry(spec, views.urls) for spec in site_pages(site, config, views)
-               if spec.path != "404.html"]
+    entries = [sitemap_entry(spec) for spec in site_pages(site, config, views) if spec.path != "404.html"]
     single = sitemap_pages(entries, config)
     assert [s.path for s in single] == ["sitemap.xml"]
     total = len(single[0].context["entries"])
