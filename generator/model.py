@@ -8,6 +8,7 @@ topics (with unique slugs). URLs are computed once in `urls.py`.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -101,9 +102,11 @@ class Post(PostEntry):
     body: str  # Markdown
 
     def entry(self) -> PostEntry:
-        return PostEntry(id=self.id, published=self.published, topics=self.topics, blog=self.blog,
-                         position=self.position, draft=self.draft, source=self.source,
-                         digest=self.digest)
+        """Its entry; topic and blog names are interned, being shared by many posts."""
+        return PostEntry(id=self.id, published=self.published,
+                         topics=tuple(sys.intern(name) for name in self.topics),
+                         blog=sys.intern(self.blog), position=self.position, draft=self.draft,
+                         source=self.source, digest=self.digest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,9 +168,10 @@ class ContentStore:
             return None
 
     # Keeping it --------------------------------------------------------------
-    def close(self) -> None:
-        """Write what this build parsed, forget files that are gone (not in the
-        stamps: the walk covers all of content/), and close."""
+    def loaded(self) -> None:
+        """Reading content/ is over: write what was parsed, forget the rows of files
+        that are gone (the stamps cover all of content/), and let go of the stamps
+        and the rows, which the Site now holds."""
         self.flush()
         db = self._connect()
         if db is not None and self._rows is not None:
@@ -179,6 +181,10 @@ class ContentStore:
                 db.commit()
             except sqlite3.Error:
                 pass
+        self._rows = {}
+        self._stamps = {}
+
+    def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -256,7 +262,8 @@ def _unpack_entry(data: bytes) -> Any:
     from generator.model import PostEntry
 
     (post_id, published, topics, blog, position, draft, source, digest) = marshal.loads(data)
-    return PostEntry(post_id, datetime.fromisoformat(published), topics, blog, position, draft,
+    return PostEntry(post_id, datetime.fromisoformat(published),
+                     tuple(sys.intern(name) for name in topics), sys.intern(blog), position, draft,
                      source, digest)
 
 
