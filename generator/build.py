@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Config, load_config
 from generator.fixity import MANIFEST
-from generator.output import check_output_target, publish, publish_hashes, tree_files, update_in_place
+from generator.output import check_output_target, publish, tree_files, update_in_place
 from generator.state import BuildState, engine_fingerprint, load_state, save_state
 
 if TYPE_CHECKING:
@@ -177,11 +177,9 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
             yield from sorted(set(previous) - set(wanted))
 
         if previous is None:
-            publish(stream, out)
-            hashes = publish_hashes(out)
+            hashes, stats = publish(stream, out)
             written = tuple(sorted(hashes))
             removed: tuple[str, ...] = ()
-            stats = walk(out)
         else:
             assert state is not None
             # Only outputs still as written may be skipped for having the same bytes.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,18 @@ def sha256_file(path: Path) -> str:
 
 def manifest_text(hashes: Mapping[str, str]) -> str:
     """`<sha256>  <path>` per file, sorted by path (as BagIt's manifest-sha256.txt)."""
-    return "".join(f"{digest}  {path}\n" for path, digest in sorted(hashes.items()))
+    return "".join(manifest_lines(hashes))
+
+
+def manifest_lines(hashes: Mapping[str, str]) -> Iterator[str]:
+    """The manifest line by line (a 100,000-page site's is 12 MB: write it as it comes)."""
+    for path in sorted(hashes):
+        yield f"{hashes[path]}  {path}\n"
+
+
+def write_manifest(target: Path, hashes: Mapping[str, str]) -> None:
+    with target.open("w", encoding="utf-8") as handle:
+        handle.writelines(manifest_lines(hashes))
 
 
 def parse_manifest(text: str, source: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.errors import SiteError
-from generator.fixity import MANIFEST, manifest_text, sha256_bytes
+from generator.fixity import MANIFEST, sha256_bytes, write_manifest
 
 
 def write_files_atomically(root: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
@@ -93,13 +93,15 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
         raise SiteError(f"refusing to write outside the site: {rel!r}", path=root)
 
 
-def publish(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
+def publish(files: Iterable[tuple[str, bytes]], out_dir: Path
+            ) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     """Write a whole site into a temp folder beside `out_dir`, then swap it in.
 
     `files` is a stream of (relative path, bytes); it is consumed as it comes,
-    so a large site is never held in memory. Every file's sha256 is recorded
-    as it is written, and `manifest-sha256.txt` (BagIt style) is written last.
-    Returns the number of files written, the manifest not counted.
+    so a large site is never held in memory. Every file's sha256 and (mtime,
+    size) are recorded as it is written, and `manifest-sha256.txt` (BagIt
+    style) is written last. Returns those two maps, the manifest included in
+    the second only (the swap keeps modification times).
     """
     out_dir = out_dir.absolute()
     parent = out_dir.parent
@@ -109,22 +111,33 @@ def publish(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
     except OSError as error:
         raise SiteError(f"cannot create the output folder: {error.strerror or error}", path=parent) from None
     hashes: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    made: set[str] = set()
     try:
         for rel, data in files:
             _refuse_unsafe(temp, rel)
             if rel in hashes or rel == MANIFEST:
                 raise SiteError(f"two outputs want the same path {rel!r}", path=out_dir)
-            target = temp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            folder, _, _name = rel.rpartition("/")
+            if folder not in made:
+                (temp / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            with open(temp / rel, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                stat = os.fstat(handle.fileno())
+            stats[rel] = (stat.st_mtime_ns, stat.st_size)
             hashes[rel] = sha256_bytes(data)
-        (temp / MANIFEST).write_text(manifest_text(hashes), encoding="utf-8")
+        del made
+        write_manifest(temp / MANIFEST, hashes)
+        stat = (temp / MANIFEST).stat()
+        stats[MANIFEST] = (stat.st_mtime_ns, stat.st_size)
         os.chmod(temp, 0o755)
         _swap(temp, out_dir)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return len(hashes)
+    return hashes, stats
 
 
 def update_in_place(
@@ -163,7 +176,7 @@ is staged. Returns (paths written, all hashes, paths removed).
         gone = [rel for rel in remove if rel != MANIFEST]
         for rel in gone:
             hashes.pop(rel, None)
-        (stage / MANIFEST).write_text(manifest_text(hashes), encoding="utf-8")
+        write_manifest(stage / MANIFEST, hashes)
         # Everything rendered: now change out_dir.
         for rel in staged:
             target = out_dir / rel
@@ -185,12 +198,6 @@ def _prune_empty(root: Path, folder: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def publish_hashes(out_dir: Path) -> dict[str, str]:
-    """The path → sha256 map of a site written by `publish` (from its manifest)."""
-    text = (out_dir / MANIFEST).read_text(encoding="utf-8")
-    return {path: digest for digest, _, path in (line.partition("  ") for line in text.splitlines()) if path}
 
 
 def tree_files(root: Path, prefix: str, *, skip_dotfiles: bool = True) -> dict[str, Path]:
