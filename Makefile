@@ -35,6 +35,8 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed
+	# An editable install leaves no bytecode; compile it as a regular install would.
+	$(BIN)/python -m compileall -q generator
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 golden: $(BIN)/.installed

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from generator.config import Config, load_config
 from generator.fixity import MANIFEST
 from generator.output import check_output_target, publish, tree_files, update_in_place
-from generator.state import BuildState, engine_fingerprint, load_state, save_state
+from generator.state import STATE_DIR, BuildState, engine_fingerprint, load_state, save_state
 
 if TYPE_CHECKING:
     from generator.content import PostReader
@@ -96,7 +96,7 @@ def build(
     store = ContentStore(root, engine, stamps["content"])
     try:
         site = load_site(root / "content", config.tz(), drafts=drafts, cache=store,
-                         keep_whole=len(stamps["content"]) <= whole_posts_up_to)
+                         keep_whole=len(stamps["content"]) <= whole_posts_up_to, listing=stamps["content"])
         store.loaded()  # whole posts parsed now are read back while their pages render
         del stamps  # 100,000 posts: 60 MB
         # The model lives as long as the build: keep the collector from scanning it
@@ -120,19 +120,27 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
     from generator.pages import PageSpec, Views, site_pages
     from generator.render import Renderer
 
-    renderer = Renderer(config, root / "templates")
+    renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates")
     views = Views(site, config, read)
     previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
 
     # Pass 1: every page's signature (cheap: keys, no context, no post body).
+    # An incremental build keeps the specs to render, unless there are many
+    # (a template change): then, like a full build, it makes them again.
     wanted: dict[str, str] = {}
     todo: set[str] = set()  # what an incremental build renders (a full build: everything)
+    kept: list[PageSpec] | None = [] if previous is not None else None
     entries = []
 
     def sign(spec: PageSpec) -> None:
+        nonlocal kept
         wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
         if previous is not None and previous.get(spec.path) != value:
             todo.add(spec.path)
+            if kept is not None:
+                kept.append(spec)
+                if len(kept) > KEEP_SPECS:
+                    kept = None
 
     for spec in site_pages(site, config, views):
         sign(spec)
@@ -153,8 +161,11 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
     copy_todo = {rel: path for rel, path in copies.items()
                  if previous is None or previous.get(rel) != wanted[rel]}
 
-    # Pass 2: the specs again, rendering those whose signature moved.
+    # Pass 2: render those whose signature moved.
     def chosen() -> Iterator[PageSpec]:
+        if kept is not None:
+            yield from kept
+            return
         for spec in itertools.chain(site_pages(site, config, views), feed_pages(site, config, views), tail):
             if previous is None or spec.path in todo:
                 yield spec
@@ -246,6 +257,7 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
 
 
 PARALLEL_FROM = 400  # pages: below this, forking costs more than it saves
+KEEP_SPECS = 2_000  # pages to render an incremental build keeps from its first pass
 
 
 def cpus() -> int:

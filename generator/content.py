@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import sys
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -230,10 +232,11 @@ def read_post(path: Path, blog: str) -> Post:
 class ContentCache(Protocol):
     """Parsed content files kept between builds (state.ContentStore is the real one)."""
 
-    def lookup(self, path: Path) -> Blog | PostEntry | None:
-        """The record of `path` if the file is unchanged since it was stored."""
+    def lookup(self, rel: str) -> Blog | PostEntry | None:
+        """The record of a file (path relative to content/) if it is unchanged
+        since it was stored."""
 
-    def store(self, path: Path, record: Blog | Post) -> None:
+    def store(self, rel: str, record: Blog | Post) -> None:
         """Keep a freshly parsed file."""
 
     def full(self, source: str) -> Post | None:
@@ -268,26 +271,27 @@ class PostReader:
         return post
 
 
-def _cached_blog(path: Path, cache: ContentCache | None) -> Blog:
-    found = cache.lookup(path) if cache is not None else None
+def _cached_blog(rel: str, content_dir: Path, cache: ContentCache | None) -> Blog:
+    found = cache.lookup(rel) if cache is not None else None
     if isinstance(found, Blog):
         return found
-    blog = read_blog(path)
+    blog = read_blog(content_dir / rel)
     if cache is not None:
-        cache.store(path, blog)
+        cache.store(rel, blog)
     return blog
 
 
-def _cached_post(path: Path, blog: str, cache: ContentCache | None, keep_whole: bool) -> PostEntry:
+def _cached_post(rel: str, content_dir: Path, blog: str, cache: ContentCache | None,
+                 keep_whole: bool) -> PostEntry:
     """With a cache: the entry of an unchanged post; a post parsed now stays
     whole if `keep_whole`, else only its entry (the whole post is in the cache)."""
     if cache is None:
-        return read_post(path, blog)
-    found = cache.lookup(path)
+        return read_post(content_dir / rel, blog)
+    found = cache.lookup(rel)
     if isinstance(found, PostEntry) and found.blog == blog:
         return found
-    post = read_post(path, blog)
-    cache.store(path, post)
+    post = read_post(content_dir / rel, blog)
+    cache.store(rel, post)
     return post if keep_whole else post.entry()
 
 
@@ -299,36 +303,56 @@ def load_site(
     progress: Callable[[int], None] | None = None,
     cache: ContentCache | None = None,
     keep_whole: bool = True,
+    listing: Iterable[str] | None = None,
 ) -> Site:
     """Read every blog folder under `content_dir` into a Site.
 
     Without a cache the Site holds whole posts. With one, it holds the cached
     `PostEntry` of every unchanged file, and each post parsed now whole (or,
     unless `keep_whole`, as an entry: a large archive is never held in
-    memory). Pages read whole posts back through a `PostReader`."""
+    memory). Pages read whole posts back through a `PostReader`.
+
+    `listing`: the files under content_dir (relative, "/"-separated), when the
+    caller has already walked it; read in name order either way."""
     if not content_dir.is_dir():
         raise SiteError("no content folder", path=content_dir,
                         hint="run `liveblog import CAPTURE` first")
+    folders: dict[str, list[str]] = {}
+    for rel in listing if listing is not None else _listing(content_dir):
+        folder, slash, name = rel.partition("/")
+        if slash and "/" not in name and not folder.startswith(".") and not name.startswith("."):
+            if name.endswith(".md"):
+                folders.setdefault(folder, []).append(name)
     blogs: list[Blog] = []
     posts: list[PostEntry] = []
     seen: dict[str, str] = {}
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        blog_file = folder / BLOG_FILE
-        post_files = sorted(p for p in folder.glob("*.md") if p.name != BLOG_FILE)
-        if not blog_file.is_file():
-            if post_files:
-                raise SiteError(f"no {BLOG_FILE} in this blog folder", path=folder,
-                                hint="each folder under content/ is one live blog")
-            continue
-        blogs.append(_cached_blog(blog_file, cache))
-        for path in post_files:
-            post = _cached_post(path, folder.name, cache, keep_whole)
+    for folder in sorted(folders):
+        names = sorted(folders[folder])
+        if BLOG_FILE not in names:
+            raise SiteError(f"no {BLOG_FILE} in this blog folder", path=content_dir / folder,
+                            hint="each folder under content/ is one live blog")
+        blogs.append(_cached_blog(f"{folder}/{BLOG_FILE}", content_dir, cache))
+        blog = sys.intern(folder)
+        for name in names:
+            if name == BLOG_FILE:
+                continue
+            post = _cached_post(f"{folder}/{name}", content_dir, blog, cache, keep_whole)
             if post.id in seen:
+                path = content_dir / folder / name
                 raise SiteError(f"duplicate id {post.id!r}, also used in {seen[post.id]}", path=path,
                                 line=frontmatter.key_line(path.read_text(encoding="utf-8"), "id"))
-            seen[post.id] = str(path)
+            seen[post.id] = post.source
             if drafts or not post.draft:
                 posts.append(post)
             if progress is not None:
                 progress(1)
     return make_site(blogs, posts, tz)
+
+
+def _listing(content_dir: Path) -> Iterator[str]:
+    """Files one and two levels under content_dir, relative ("blog/post.md")."""
+    with os.scandir(content_dir) as entries:
+        folders = [entry.name for entry in entries if entry.is_dir()]
+    for folder in folders:
+        with os.scandir(content_dir / folder) as entries:
+            yield from (f"{folder}/{entry.name}" for entry in entries if entry.is_file())

@@ -68,7 +68,10 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INT = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}\Z")
-_PLAIN_START = re.compile(r"[A-Za-z\u00c0-\uffff]")  # a letter: never a number, indicator or quote
+# A string YAML reads as itself: it starts with a letter (never a number, an
+# indicator or a quote), then holds no ':' '[' ']' '{' '}', no whitespace but
+# single spaces, no ' #' (a comment), no control character, and ends with no space.
+_PLAIN = re.compile(r"[A-Za-z\u00c0-\ufffd](?:[^:\[\]{}\s\x00-\x1f\x7f-\x9f\ufffe\uffff]| (?![ #]))*(?<! )\Z")
 # Ids and folder names (2023-07-08-1129-headline-words): a '-' inside rules out
 # every YAML number, and without ':' it cannot be a time (a bare date has no letter).
 _SLUG = re.compile(r"[0-9][0-9A-Za-z-]*-[0-9A-Za-z-]*[A-Za-z][0-9A-Za-z-]*\Z")
@@ -91,14 +94,14 @@ def simple_mapping(lines: list[str]) -> dict[str, Any] | None:
 
 
 def _simple_value(value: str) -> Any:
+    if _plain(value):
+        return value
     if value.startswith("[") and value.endswith("]"):
         inner = value[1:-1]
         if not inner:
             return []
         items = inner.split(", ")
-        if not all(_plain(item) and "," not in item and "]" not in item for item in items):
-            return _SKIP
-        return items
+        return items if all("," not in item and _plain(item) for item in items) else _SKIP
     if _INT.match(value):
         return int(value)
     if value == "true" or value == "false":
@@ -113,17 +116,11 @@ def _simple_value(value: str) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             return _SKIP
-    return value if _plain(value) else _SKIP
+    return _SKIP
 
 
 def _plain(text: str) -> bool:
-    """A string YAML reads as itself: starts with a letter, no ':' or '#' that could
-    mean something, no surrounding spaces, printable, and not a YAML 1.1 word."""
-    if _SLUG.match(text):
-        return True
-    return (bool(_PLAIN_START.match(text)) and text.isprintable() and text == text.strip()
-            and ":" not in text and " #" not in text and "  " not in text
-            and not any(c in text for c in "[]{}") and text.lower() not in _YAML_WORDS)
+    return bool(_PLAIN.match(text) or _SLUG.match(text)) and text.lower() not in _YAML_WORDS
 
 
 def key_line(text: str, key: str) -> int | None:

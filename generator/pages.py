@@ -196,6 +196,8 @@ class Views:
         self._blogs = {b.slug: (Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts), b.digest)
                        for b in site.blogs}
         self._records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
+        self._blog_digests = {b.slug: b.digest for b in site.blogs}
+        self._slugs: dict[tuple[str, ...], str] = {}  # a post's topics -> their slugs, joined
         self._day_page: dict[str, int] = {}  # posts not on the first page of their day
         for each_day in site.days:
             for number, chunk in enumerate(day_chunks(each_day, config), start=1):
@@ -206,9 +208,11 @@ class Views:
     def key(self, entry: PostEntry) -> str:
         """The post's file hash, its blog file's, its topics' slugs and its day page
         (made again each time: keeping 100,000 of them would cost 25 MB)."""
-        blog = self._blogs.get(entry.blog)
-        slugs = "/".join([self._topics[name][1] for name in entry.topics])
-        return f"{entry.digest}:{blog[1] if blog else ''}:{slugs}:{self._day_page.get(entry.id, 1)}"
+        slugs = self._slugs.get(entry.topics)
+        if slugs is None:
+            slugs = self._slugs[entry.topics] = "/".join([self._topics[name][1] for name in entry.topics])
+        return (f"{entry.digest}:{self._blog_digests.get(entry.blog, '')}:{slugs}:"
+                f"{self._day_page.get(entry.id, 1)}")
 
     def __call__(self, entry: PostEntry) -> PostView:
         return PostView(entry, self)

@@ -50,7 +50,10 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 class Renderer:
     """Renders pages with the site's templates; one instance per build."""
 
-    def __init__(self, config: Config, templates_dir: Path | None) -> None:
+    def __init__(self, config: Config, templates_dir: Path | None,
+                 bytecode_dir: Path | None = None) -> None:
+        """`bytecode_dir`: where compiled templates are kept between builds (Jinja
+        checks each against its template's source, so a stale one is never used)."""
         self.config = config
         self._zone_labels = {name: label for label, name in config.zones}
         self._tz = config.tz()
@@ -67,6 +70,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            bytecode_cache=_bytecode_cache(bytecode_dir),
         )
         self._cards = CardStore()
         self._fingerprints: dict[str, str] = {}
@@ -344,6 +348,16 @@ def _work(job: Callable[[int], Any], indices: range, pipe: Connection) -> None:
         pipe.send(("crash", traceback.format_exc()))
     finally:
         pipe.close()
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # only slower
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def longdate(value: date | datetime) -> str:

@@ -113,7 +113,8 @@ class ContentStore:
     def __init__(self, site_root: Path, engine: str, stamps: dict[str, tuple[int, int]]) -> None:
         self._folder = site_root / STATE_DIR
         self._path = self._folder / f"content-{engine}.sqlite"
-        self._prefix = str(site_root / "content") + os.sep
+        self._content = site_root / "content"
+        self._prefix = str(self._content) + os.sep
         # (mtime, size) of every content file, by path relative to content/, as
         # the build's walk found them: rows are keyed by the same strings.
         self._stamps = stamps
@@ -127,23 +128,25 @@ class ContentStore:
     def _key(self, path: str) -> str:
         return path[len(self._prefix):] if path.startswith(self._prefix) else path
 
-    def lookup(self, path: Path) -> Any:
-        key = self._key(str(path))
-        found = self._all().get(key)
+    def lookup(self, rel: str) -> Any:
+        found = self._all().get(rel)
         if found is None:
             return None
-        stamp = self._stamps.get(key)
+        stamp = self._stamps.get(rel)
         if stamp is None:
-            stat = path.stat()
+            try:
+                stat = (self._content / rel).stat()
+            except OSError:
+                return None
             stamp = (stat.st_mtime_ns, stat.st_size)
         return found[2] if (found[0], found[1]) == stamp else None
 
-    def store(self, path: Path, record: Any) -> None:
+    def store(self, rel: str, record: Any) -> None:
         from generator.model import Post
 
-        key = self._key(str(path))
+        key = rel
         self.parsed += 1
-        stat = path.stat()
+        stat = (self._content / rel).stat()
         if isinstance(record, Post):
             small, whole = b"P" + _pack_entry(record), _pack_post(record)
         else:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build
+from generator.build import WHOLE_POSTS_UP_TO, build
 from generator.cli import main
 from sites import REPO, SAMPLE, make_site, snapshot
 
@@ -96,16 +96,23 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-def test_incremental_equals_clean_after_every_change(site: Path, tmp_path: Path) -> None:
+# Archives past WHOLE_POSTS_UP_TO content files stream: the model keeps entries
+# and whole posts are read back from the content cache. 0 forces that here.
+MODES = {"in memory": WHOLE_POSTS_UP_TO, "streaming": 0}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_incremental_equals_clean_after_every_change(site: Path, tmp_path: Path, mode: str) -> None:
     public = site / "public"
-    first = build(site)
+    first = build(site, whole_posts_up_to=MODES[mode])
     assert not first.incremental
-    again = build(site)
+    again = build(site, whole_posts_up_to=MODES[mode])
     assert again.incremental and again.written == () and again.removed == ()
     for number, (name, change) in enumerate(STEPS):
         change(site)
-        report = build(site)
+        report = build(site, whole_posts_up_to=MODES[mode])
         assert report.incremental, name
+        # The clean build holds every post in memory: streaming must give the same bytes.
         clean = build(site, output=tmp_path / f"clean-{number}", full=True)
         assert not clean.incremental
         assert snapshot(public) == snapshot(clean.output), name
@@ -155,13 +162,16 @@ def test_a_failing_incremental_build_leaves_public_as_it_was(site: Path) -> None
     assert not list(site.glob("public.tmp-*"))
 
 
-def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path, mode: str) -> None:
     serial = build(site, output=tmp_path / "serial", full=True, workers=1)
     import generator.build as module
     saved = module.PARALLEL_FROM
     module.PARALLEL_FROM = 1
     try:
-        parallel = build(site, output=tmp_path / "parallel", full=True, workers=2)
+        # Streaming: each forked worker reads whole posts from the content cache itself.
+        parallel = build(site, output=tmp_path / "parallel", full=True, workers=2,
+                         whole_posts_up_to=MODES[mode])
     finally:
         module.PARALLEL_FROM = saved
     assert snapshot(serial.output) == snapshot(parallel.output)
