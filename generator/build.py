@@ -94,6 +94,9 @@ def build(
     found = walk(out)
     # The stamps just taken, so the cache need not stat every content file again.
     store = ContentStore(root, engine, stamps["content"])
+    # Reading content/ makes objects that live as long as the build and no cycles
+    # worth collecting: the collector, left on, would scan them again and again.
+    gc.disable()
     try:
         site = load_site(root / "content", config.tz(), drafts=drafts, cache=store,
                          keep_whole=len(stamps["content"]) <= whole_posts_up_to, listing=stamps["content"])
@@ -101,12 +104,12 @@ def build(
         del stamps  # 100,000 posts: 60 MB
         # The model lives as long as the build: keep the collector from scanning it
         # again and again while pages render (on a 100,000-post archive, minutes).
-        gc.collect()
         gc.freeze()
         return _render_and_write(root, out, config, site, PostReader(store), state, found,
                                  inputs, engine, settings, drafts, workers, progress, started)
     finally:
         gc.unfreeze()
+        gc.enable()
         store.close()
 
 
@@ -160,6 +163,8 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
     wanted[".nojekyll"] = "empty"
     copy_todo = {rel: path for rel, path in copies.items()
                  if previous is None or previous.get(rel) != wanted[rel]}
+
+    gc.enable()  # rendering makes cycles (Jinja's contexts): collect them
 
     # Pass 2: render those whose signature moved.
     def chosen() -> Iterator[PageSpec]:
