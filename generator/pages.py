@@ -154,6 +154,7 @@ class SiteView:
     base_url: str
     home: str
     topics: str
+    blogs: str
     feed: str
     feed_absolute: str
     static: str
@@ -167,6 +168,7 @@ def site_view(config: Config, urls: Urls) -> SiteView:
         base_url=config.base_url,
         home=urls.link(""),
         topics=urls.link("topics/"),
+        blogs=urls.link(urls.blogs()),
         feed=urls.link("feed.xml"),
         feed_absolute=urls.absolute("feed.xml"),
         static=urls.link("static/"),
@@ -264,12 +266,14 @@ def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
     blog_links = [_blog_link(b, urls) for b in site.blogs]
     latest_posts = (latest.posts[::-1] if newest_first else latest.posts) if latest else ()
     latest_link = _day_link(latest, urls) if latest else None
+    home_blogs = blog_links[:HOME_BLOGS]
     yield page(
         "", "index.html",
-        digest(config.title, latest_link, months, topic_links, blog_links, keys(latest_posts)),
+        digest(config.title, latest_link, months, topic_links, home_blogs, len(blog_links),
+               keys(latest_posts)),
         lambda: {"page_title": config.title, "latest_day": latest_link,
                  "latest_posts": shown(latest_posts), "months": months, "topics": topic_links,
-                 "blogs": blog_links},
+                 "blogs": home_blogs, "blog_count": len(blog_links)},
         newest(latest_posts),
     )
 
@@ -315,6 +319,7 @@ def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
                lambda: {"page_title": "Topics", "topics": topic_links})
     for topic in site.topics:
         yield from _topic_pages(topic, config, urls, page, shown, keys, newest)
+    yield from _blog_index_pages(blog_links, urls, page)
     yield PageSpec(path="404.html", template="404.html", key="",
                    make_context=lambda: {**common, "page_title": "Page not found", "canonical": None})
 
@@ -369,6 +374,32 @@ def _topic_pages(topic: Topic, config: Config, urls: Urls, page: Any, shown: Any
 
         yield page(urls.topic(topic, number), "topic.html",
                    digest(page_title, link, topic.slug, len(chunks), keys(chunk)), make, newest(chunk))
+
+
+HOME_BLOGS = 20  # the newest live blogs on the home page; live/ lists them all
+BLOGS_PER_PAGE = 100  # on the pages of live/
+
+
+def _blog_index_pages(links: list[Link], urls: Urls, page: Any) -> Iterator[PageSpec]:
+    """live/, live/page/2/, …: every live blog, newest first, BLOGS_PER_PAGE a page
+    (so that no page grows with the archive)."""
+    chunks = [links[i:i + BLOGS_PER_PAGE] for i in range(0, len(links), BLOGS_PER_PAGE)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        page_title = "Archived live blogs" + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+
+        def make(chunk: list[Link] = chunk, number: int = number,
+                 page_title: str = page_title) -> dict[str, Any]:
+            return {
+                "page_title": page_title,
+                "blogs": chunk,
+                "blog_count": len(links),
+                "page_number": number,
+                "page_count": len(chunks),
+                "previous": urls.link(urls.blogs(number - 1)) if number > 1 else None,
+                "next": urls.link(urls.blogs(number + 1)) if number < len(chunks) else None,
+            }
+
+        yield page(urls.blogs(number), "blogs.html", digest(page_title, len(links), chunk), make)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,11 @@ class Urls:
         return f"live/{slug}/"
 
     @staticmethod
+    def blogs(page: int = 1) -> str:
+        """The index of every live blog, newest first."""
+        return "live/" + (f"page/{page}/" if page > 1 else "")
+
+    @staticmethod
     def topic(topic: Topic, page: int = 1) -> str:
         return f"topics/{topic.slug}/" + (f"page/{page}/" if page > 1 else "")
 

@@ -218,3 +218,30 @@ def test_a_cut_off_post_says_so_on_its_page_and_in_lists(tmp_path: Path) -> None
     note = "The capture ends here: the rest of this post was not saved."
     for page in ("2023/07/08/index.html", "2023/07/08/1000-a/index.html", "live/2023-07-08-test-news/index.html"):
         assert note in (root / "public" / page).read_text(), page
+
+
+def test_the_home_page_lists_the_newest_blogs_and_live_lists_them_all_in_pages(tmp_path: Path) -> None:
+    # 101 live blogs, one a day from 2023-01-01: the home page stays small however many there are.
+    blogs = {}
+    for number in range(101):
+        day = f"2023-{1 + number // 28:02d}-{1 + number % 28:02d}"
+        blogs[f"content/{day}-blog-{number:03d}/_blog.md"] = BLOG.replace(
+            "title: A test live blog", f"title: Blog number {number}").replace("date: 2023-07-08", f"date: {day}")
+    root = make_site(tmp_path, blogs)
+    code, output = build(root)
+    assert code == 0, output
+    public = root / "public"
+    home = (public / "index.html").read_text()
+    assert home.count(" archived</span></li>") == 20
+    assert "Blog number 100<" in home and "Blog number 80<" not in home  # newest first
+    assert '<a href="/liveblog-archive/live/">All 101 live blogs →</a>' in home
+    first = (public / "live/index.html").read_text()
+    second = (public / "live/page/2/index.html").read_text()
+    assert first.count(" archived</span></li>") == 100
+    assert "101 live blogs, newest first · page 1 of 2" in first
+    assert 'rel="next" href="/liveblog-archive/live/page/2/"' in first
+    assert second.count(" archived</span></li>") == 1 and "Blog number 0<" in second
+    assert 'rel="prev" href="/liveblog-archive/live/"' in second
+    assert '<a href="/liveblog-archive/live/">Live blogs</a>' in home  # the site menu
+    result = CliRunner().invoke(main, ["--site", str(root), "check"])
+    assert result.exit_code == 0, result.output

@@ -115,7 +115,7 @@ def test_verify_passes_on_an_untouched_site(sample_site: Path) -> None:
     code, out, err = run(sample_site, "verify", "--coverage")
     assert code == 0, err
     assert "coverage captures/cnn-2023-07-08-russia-ukraine.txt: 9/9 posts, 75/75 paragraphs, 100.0 %" in out
-    assert out.strip().endswith("verified 1 captures, 10 content files, 47 public files: 0 problems")
+    assert out.strip().endswith("verified 1 captures, 10 content files, 48 public files: 0 problems")
 
 
 def flip_one_byte(path: Path, offset: int = 200) -> None:
