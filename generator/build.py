@@ -15,6 +15,7 @@ import gc
 import hashlib
 import itertools
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -257,7 +258,7 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.is_file():
                 stat = entry.stat()
-                found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size)
+                found[sys.intern(prefix + entry.name)] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 

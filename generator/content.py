@@ -250,7 +250,7 @@ class PostReader:
     from the file. The last `keep` are kept, because a post is shown by its
     day page, its permalink and its blog page one after the other."""
 
-    def __init__(self, cache: ContentCache | None = None, keep: int = 2_000) -> None:
+    def __init__(self, cache: ContentCache | None = None, keep: int = 1_000) -> None:
         self._cache = cache
         self._keep = keep
         self._recent: OrderedDict[str, Post] = OrderedDict()

@@ -1,7 +1,8 @@
 """What one build leaves for the next: the content cache and the build state.
 
 Both live in the site's private `.liveblog/` folder (git-ignored), written
-only by this program (pickles, and one SQLite database); a missing, unreadable,
+only by this program (a tab-separated file per output folder, and one SQLite
+database); a missing, unreadable,
 damaged or stale file is simply
 ignored and the build starts from scratch. They are keyed by the engine
 fingerprint (a hash of liveblog's own code and the versions of the libraries
@@ -16,6 +17,7 @@ that shape its output), so upgrading or editing liveblog never reuses them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import pickle
@@ -57,43 +59,63 @@ class BuildState:
     counts: tuple[int, int, int] = (0, 0, 0)  # posts, days, topics
 
 
-def _load(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
-        return None
-
-
-def _save(path: Path, value: Any) -> None:
-    """Atomically; a cache that cannot be written is only a slower next build."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        pass
+_STATE_FORMAT = "liveblog build state 2"
 
 
 def _state_path(site_root: Path, out_dir: Path) -> Path:
     key = hashlib.sha1(str(out_dir.absolute()).encode()).hexdigest()[:16]
-    return site_root / STATE_DIR / f"build-{key}.pickle"
+    return site_root / STATE_DIR / f"build-{key}.tsv"
 
 
 def load_state(site_root: Path, out_dir: Path, engine: str) -> BuildState | None:
-    state = _load(_state_path(site_root, out_dir))
-    if not isinstance(state, BuildState) or state.engine != engine:
+    """The state the last build into `out_dir` left; None if there is none usable."""
+    try:
+        with _state_path(site_root, out_dir).open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+            if len(header) != 7 or header[0] != _STATE_FORMAT or header[1] != engine:
+                return None
+            state = BuildState(engine=header[1], settings=header[2], inputs=header[3],
+                               counts=(int(header[4]), int(header[5]), int(header[6])))
+            for line in handle:
+                rel, signature, digest, mtime, size = line.rstrip("\n").split("\t")
+                rel = sys.intern(rel)
+                if signature:
+                    state.signatures[rel] = signature
+                if digest:
+                    state.hashes[rel] = digest
+                if mtime:
+                    state.stats[rel] = (int(mtime), int(size))
+            return state
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
-    return state
 
 
 def save_state(site_root: Path, out_dir: Path, state: BuildState) -> None:
+    """Written line by line (one per output), so saving the state of a 100,000-page
+    site needs no second copy of it in memory; atomically, and a state that
+    cannot be written only makes the next build a full one."""
     path = _state_path(site_root, out_dir)
-    _save(path, state)
-    states = sorted((site_root / STATE_DIR).glob("build-*.pickle"), key=lambda p: p.stat().st_mtime)
+    rels = itertools.chain(state.signatures, (r for r in state.hashes if r not in state.signatures),
+                           (r for r in state.stats if r not in state.signatures and r not in state.hashes))
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", buffering=1 << 20) as stream:
+            counts = "\t".join(str(n) for n in state.counts)
+            stream.write(f"{_STATE_FORMAT}\t{state.engine}\t{state.settings}\t{state.inputs}\t{counts}\n")
+            for rel in rels:
+                if "\t" in rel or "\n" in rel:
+                    raise OSError("an output path holds a tab or a line break")
+                stat = state.stats.get(rel)
+                stream.write(f"{rel}\t{state.signatures.get(rel, '')}\t{state.hashes.get(rel, '')}\t"
+                             f"{stat[0] if stat else ''}\t{stat[1] if stat else ''}\n")
+        os.replace(temp, path)
+    except OSError:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        return
+    states = sorted((site_root / STATE_DIR).glob("build-*.*"), key=lambda p: p.stat().st_mtime)
     for old in states[:-_KEEP_STATES]:
         old.unlink(missing_ok=True)  # e.g. the temporary folders of past `serve` runs
 
