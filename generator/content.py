@@ -282,7 +282,7 @@ def _cached_blog(rel: str, content_dir: Path, cache: ContentCache | None) -> Blo
 
 
 def _cached_post(rel: str, content_dir: Path, blog: str, cache: ContentCache | None,
-                 keep_whole: bool) -> PostEntry:
+                 keep_whole: bool, zones: dict[Any, Any]) -> PostEntry:
     """With a cache: the entry of an unchanged post; a post parsed now stays
     whole if `keep_whole`, else only its entry (the whole post is in the cache)."""
     if cache is None:
@@ -292,7 +292,7 @@ def _cached_post(rel: str, content_dir: Path, blog: str, cache: ContentCache | N
         return found
     post = read_post(content_dir / rel, blog)
     cache.store(rel, post)
-    return post if keep_whole else post.entry()
+    return post if keep_whole else post.entry(zones)
 
 
 def load_site(
@@ -326,6 +326,7 @@ def load_site(
     blogs: list[Blog] = []
     posts: list[PostEntry] = []
     seen: dict[str, str] = {}
+    zones: dict[Any, Any] = {}  # UTC offset -> one shared zone object
     for folder in sorted(folders):
         names = sorted(folders[folder])
         if BLOG_FILE not in names:
@@ -336,7 +337,7 @@ def load_site(
         for name in names:
             if name == BLOG_FILE:
                 continue
-            post = _cached_post(f"{folder}/{name}", content_dir, blog, cache, keep_whole)
+            post = _cached_post(f"{folder}/{name}", content_dir, blog, cache, keep_whole, zones)
             if post.id in seen:
                 path = content_dir / folder / name
                 raise SiteError(f"duplicate id {post.id!r}, also used in {seen[post.id]}", path=path,

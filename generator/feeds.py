@@ -71,7 +71,8 @@ def sitemap_pages(pages: list[tuple[str, datetime | None]], config: Config,
                                 ((p.removesuffix("index.html"), lastmod) for p, lastmod in listed)]}
 
         return PageSpec(path=path, template=template,
-                        key=digest(*[f"{p} {lastmod}" for p, lastmod in listed]), make_context=context)
+                        key=digest(*[f"{p} {lastmod}" for p, lastmod in listed]), make_context=context,
+                        large=True)
 
     if len(pages) <= limit:
         return [spec("sitemap.xml", "sitemap.xml", pages)]

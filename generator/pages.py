@@ -38,6 +38,9 @@ class PageSpec:
     key: str  # digest of everything the page shows (see the module docstring)
     make_context: Callable[[], Context]
     lastmod: datetime | None = None  # the newest post it shows (for sitemaps)
+    # Rendered piece by piece rather than at once: for the outputs that grow with
+    # the archive (a sitemap of 50,000 URLs), so they never exist twice in memory.
+    large: bool = False
 
     @property
     def context(self) -> Context:

@@ -207,6 +207,11 @@ class Renderer:
     def render(self, spec: PageSpec) -> bytes:
         try:
             template = self.env.get_template(spec.template)
+            if spec.large:
+                data = bytearray()
+                for piece in template.generate(spec.make_context()):
+                    data += piece.encode("utf-8")
+                return bytes(data)
             return template.render(spec.make_context()).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
             raise SiteError(f"template syntax error: {error.message}",

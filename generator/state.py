@@ -230,12 +230,14 @@ class ContentStore:
     def _all(self) -> dict[str, tuple[int, int, Any]]:
         if self._rows is None:
             self._rows = {}
+            zones: dict[Any, Any] = {}
             db = self._connect()
             if db is not None:
                 try:
                     for path, mtime, size, small in db.execute("SELECT path, mtime, size, small FROM files"):
                         try:
-                            record = _unpack_entry(small[1:]) if small[:1] == b"P" else pickle.loads(small[1:])
+                            record = (_unpack_entry(small[1:], zones) if small[:1] == b"P"
+                                      else pickle.loads(small[1:]))
                         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
                                 TypeError, ValueError):
                             continue
@@ -283,11 +285,16 @@ def _pack_entry(post: Any) -> bytes:
                           post.draft, post.source, post.digest))
 
 
-def _unpack_entry(data: bytes) -> Any:
+def _unpack_entry(data: bytes, zones: dict[Any, Any]) -> Any:
+    """An entry; times of the same UTC offset share one zone object (see Post.entry)."""
     from generator.model import PostEntry
 
     (post_id, published, topics, blog, position, draft, source, digest) = marshal.loads(data)
-    return PostEntry(post_id, datetime.fromisoformat(published),
+    moment = datetime.fromisoformat(published)
+    zone = zones.setdefault(moment.utcoffset(), moment.tzinfo)
+    if zone is not moment.tzinfo:
+        moment = moment.replace(tzinfo=zone)
+    return PostEntry(post_id, moment,
                      tuple(sys.intern(name) for name in topics), sys.intern(blog), position, draft,
                      source, digest)
 
