@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Config, load_config
 from generator.fixity import MANIFEST
-from generator.output import check_output_target, publish, tree_files, update_in_place
+from generator.output import Data, check_output_target, publish, tree_files, update_in_place
 from generator.state import STATE_DIR, BuildState, engine_fingerprint, load_state, save_state
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
 
     jobs = workers if workers is not None else 1
     try:
-        files: Iterable[tuple[str, bytes]]
+        files: Iterable[tuple[str, Data]]
         count = len(todo) if previous is not None else len(wanted) - len(copies) - 1  # pages only
         if jobs > 1 and count >= PARALLEL_FROM and threading.active_count() == 1:
             # Forking is safe only without other threads (`serve` builds on one thread).
@@ -303,14 +303,14 @@ def _stats(out: Path, only: Iterable[str]) -> dict[str, tuple[int, int]]:
     return stats
 
 
-def _ticking(files: Iterable[tuple[str, bytes]], tick: Callable[[], None]) -> Iterator[tuple[str, bytes]]:
+def _ticking(files: Iterable[tuple[str, Data]], tick: Callable[[], None]) -> Iterator[tuple[str, Data]]:
     for item in files:
         yield item
         tick()
 
 
-def _with_extras(files: Iterable[tuple[str, bytes]], copies: dict[str, Path], *,
-                 nojekyll: bool) -> Iterator[tuple[str, bytes]]:
+def _with_extras(files: Iterable[tuple[str, Data]], copies: dict[str, Path], *,
+                 nojekyll: bool) -> Iterator[tuple[str, Data]]:
     yield from files
     # Static files (the site's over the theme's) and the raw captures, so anyone can re-derive the site.
     for rel, path in copies.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
 from generator.config import Config
 from generator.model import PostEntry, Site
@@ -67,8 +68,7 @@ def sitemap_pages(pages: list[tuple[str, datetime | None]], config: Config,
 
     def spec(path: str, template: str, listed: list[tuple[str, datetime | None]]) -> PageSpec:
         def context() -> Context:
-            return {"entries": [SitemapEntry(urls.absolute(location), lastmod) for location, lastmod in
-                                ((p.removesuffix("index.html"), lastmod) for p, lastmod in listed)]}
+            return {"entries": _Entries(listed, urls)}
 
         return PageSpec(path=path, template=template,
                         key=digest(*[f"{p} {lastmod}" for p, lastmod in listed]), make_context=context,
@@ -81,6 +81,32 @@ def sitemap_pages(pages: list[tuple[str, datetime | None]], config: Config,
              for n, part in enumerate(parts, start=1)]
     return [spec("sitemap.xml", "sitemap_index.xml", index),
             *(spec(f"sitemap-{n}.xml", "sitemap.xml", part) for n, part in enumerate(parts, start=1))]
+
+
+class _Entries(Sequence[SitemapEntry]):
+    """A sitemap's entries, each made when the template reaches it (a sitemap
+    lists up to 50,000 pages; their full URLs are not all held at once)."""
+
+    def __init__(self, listed: list[tuple[str, datetime | None]], urls: Urls) -> None:
+        self._listed = listed
+        self._urls = urls
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+    @overload
+    def __getitem__(self, index: int) -> SitemapEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SitemapEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> SitemapEntry | Sequence[SitemapEntry]:
+        if isinstance(index, slice):
+            return [self._entry(item) for item in self._listed[index]]
+        return self._entry(self._listed[index])
+
+    def _entry(self, item: tuple[str, datetime | None]) -> SitemapEntry:
+        return SitemapEntry(self._urls.absolute(item[0].removesuffix("index.html")), item[1])
 
 
 def robots_page(config: Config) -> PageSpec:

@@ -13,7 +13,7 @@ MANIFEST = "manifest-sha256.txt"
 _CHUNK = 1 << 20
 
 
-def sha256_bytes(data: bytes) -> str:
+def sha256_bytes(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()
 
 

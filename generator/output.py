@@ -22,6 +22,10 @@ from pathlib import Path
 from generator.errors import SiteError
 from generator.fixity import MANIFEST, sha256_bytes, write_manifest
 
+# A rendered file: bytes, or a bytearray for a large one built piece by piece
+# (written and hashed as it is, never copied).
+Data = bytes | bytearray
+
 
 def write_files_atomically(root: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
     """Write `files` (paths relative to `root`) all-or-nothing; return those that changed."""
@@ -93,7 +97,7 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
         raise SiteError(f"refusing to write outside the site: {rel!r}", path=root)
 
 
-def publish(files: Iterable[tuple[str, bytes]], out_dir: Path
+def publish(files: Iterable[tuple[str, Data]], out_dir: Path
             ) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     """Write a whole site into a temp folder beside `out_dir`, then swap it in.
 
@@ -141,7 +145,7 @@ def publish(files: Iterable[tuple[str, bytes]], out_dir: Path
 
 
 def update_in_place(
-    files: Iterable[tuple[str, bytes]],
+    files: Iterable[tuple[str, Data]],
     remove: Iterable[str],
     out_dir: Path,
     previous: dict[str, str],

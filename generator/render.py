@@ -204,14 +204,14 @@ class Renderer:
         return result
 
     # Rendering ---------------------------------------------------------------
-    def render(self, spec: PageSpec) -> bytes:
+    def render(self, spec: PageSpec) -> bytes | bytearray:
         try:
             template = self.env.get_template(spec.template)
             if spec.large:
                 data = bytearray()
                 for piece in template.generate(spec.make_context()):
                     data += piece.encode("utf-8")
-                return bytes(data)
+                return data  # not copied into bytes: written and hashed as it is
             return template.render(spec.make_context()).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
             raise SiteError(f"template syntax error: {error.message}",
@@ -223,11 +223,11 @@ class Renderer:
             raise SiteError(f"template error while rendering {spec.path}: {error.message}",
                             path=f"templates/{spec.template}") from None
 
-    def render_all(self, specs: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:
+    def render_all(self, specs: Iterable[PageSpec]) -> Iterator[tuple[str, bytes | bytearray]]:
         for spec in specs:
             yield spec.path, self.render(spec)
 
-    def render_parallel(self, specs: Sequence[PageSpec], workers: int) -> Iterator[tuple[str, bytes]]:
+    def render_parallel(self, specs: Sequence[PageSpec], workers: int) -> Iterator[tuple[str, bytes | bytearray]]:
         """Render on `workers` forked processes; pages arrive in no particular order.
 
         Forked children inherit the renderer and the specs (each opens its own
