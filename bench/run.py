@@ -497,7 +497,7 @@ def bench_size(n: int, args: argparse.Namespace, available: dict[str, tuple[list
         tool.snapshot()
         tool_env = {**env, "HUGO_CACHEDIR": str(workdir / "cache-hugo"),
                     "XDG_CACHE_HOME": str(workdir / f"cache-{name}")}
-        for case in CASES:
+        for case in args.cases:
             try:
                 if case == "cold":
                     times: list[float] = []
@@ -686,6 +686,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of liveblog,pelican,hugo")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="cold builds per tool and size (median reported)")
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help="comma-separated subset of " + ",".join(CASES) + " (in that order; cold first)")
     parser.add_argument("--profile", action="store_true", help="add a cProfile of liveblog's build (largest N) to results.md")
     default_work = Path("/dev/shm/liveblog-bench") if Path("/dev/shm").is_dir() else ROOT / "bench" / "out"
     parser.add_argument("--workdir", type=Path, default=default_work, help=f"where archives and outputs go (default {default_work})")
@@ -701,6 +703,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.full and FULL_SIZE not in args.sizes:
         args.sizes.append(FULL_SIZE)
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    wanted_cases = {c.strip() for c in args.cases.split(",") if c.strip()}
+    if not wanted_cases <= set(CASES) or "cold" not in wanted_cases:
+        parser.error(f"--cases: a subset of {','.join(CASES)} that includes cold")
+    args.cases = [case for case in CASES if case in wanted_cases]
     unknown = set(args.tools) - set(TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
