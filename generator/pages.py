@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.config import Config
 from generator.model import Blog, CaptureRecord, Day, Post, PostEntry, Site, Topic, local_day
@@ -179,11 +179,30 @@ def site_view(config: Config, urls: Urls) -> SiteView:
     )
 
 
+T = TypeVar("T")
+
+
+def chunks(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
+    """`items` cut into pages of `size`; one empty page when there are none."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [()]
+
+
 def day_chunks(day: Day, config: Config) -> list[tuple[PostEntry, ...]]:
     """A day's posts in `post_order`, cut into pages of `posts_per_page`."""
-    ordered = day.posts[::-1] if config.post_order == "newest-first" else day.posts
-    size = config.posts_per_page
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)] or [()]
+    return chunks(day.posts[::-1] if config.post_order == "newest-first" else day.posts,
+                  config.posts_per_page)
+
+
+def _numbered(title: str, number: int, count: int) -> str:
+    """The title of page `number` of `count`: "NATO (page 2 of 3)"; just the title alone."""
+    return title + (f" (page {number} of {count})" if count > 1 else "")
+
+
+def _neighbours(urls: Urls, location: Callable[[int], str], number: int,
+                count: int) -> tuple[str | None, str | None]:
+    """Links to the previous and the next page of a paginated list, None at either end."""
+    return (urls.link(location(number - 1)) if number > 1 else None,
+            urls.link(location(number + 1)) if number < count else None)
 
 
 class Views:
@@ -199,8 +218,7 @@ class Views:
         # No counts in topic links: a card shows its topics' names only, and a
         # count would make every post of a topic look changed when one is added.
         self._topics = {t.name: (Link(t.name, urls.link(urls.topic(t))), t.slug) for t in site.topics}
-        self._blogs = {b.slug: (Link(b.title, urls.link(urls.blog(b.slug)), b.archived_posts), b.digest)
-                       for b in site.blogs}
+        self._blogs = {b.slug: _blog_link(b, urls) for b in site.blogs}
         self._records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
         self._blog_digests = {b.slug: b.digest for b in site.blogs}
         self._slugs: dict[tuple[str, ...], str] = {}  # a post's topics -> their slugs, joined
@@ -228,7 +246,7 @@ class Views:
 
     def blog_link(self, slug: str) -> Link:
         found = self._blogs.get(slug)
-        return found[0] if found else Link(slug, self.urls.link(self.urls.blog(slug)))
+        return found if found else Link(slug, self.urls.link(self.urls.blog(slug)))
 
     def topic_links(self, names: Sequence[str]) -> tuple[Link, ...]:
         return tuple(self._topics[name][0] for name in names)
@@ -269,7 +287,7 @@ def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
     latest = site.days[-1] if site.days else None
     topic_links = [Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics]
     months = _months(site.days, urls)
-    blog_links = [_blog_link(b, urls) for b in site.blogs]
+    blog_links = tuple(_blog_link(b, urls) for b in site.blogs)
     latest_posts = (latest.posts[::-1] if newest_first else latest.posts) if latest else ()
     latest_link = _day_link(latest, urls) if latest else None
     home_blogs = blog_links[:HOME_BLOGS]
@@ -330,79 +348,81 @@ def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
                    make_context=lambda: {**common, "page_title": "Page not found", "canonical": None})
 
 
-def _day_pages(day: Day, chunks: list[tuple[PostEntry, ...]], before: DayLink | None,
+def _day_pages(day: Day, pages: list[tuple[PostEntry, ...]], before: DayLink | None,
                after: DayLink | None, urls: Urls, page: Any, shown: Any, keys: Any,
                newest: Any) -> Iterator[PageSpec]:
     title = f"{day.date:%A, %B} {day.date.day}, {day.date.year}"
-    for number, chunk in enumerate(chunks, start=1):
-        page_title = title + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+    for number, chunk in enumerate(pages, start=1):
+        page_title = _numbered(title, number, len(pages))
 
         def make(chunk: tuple[PostEntry, ...] = chunk, number: int = number,
                  page_title: str = page_title) -> dict[str, Any]:
+            previous_page, next_page = _neighbours(urls, lambda n: urls.day(day.date, n), number, len(pages))
             return {
                 "page_title": page_title,
                 "day": day.date,
                 "day_count": len(day.posts),
                 "posts_views": shown(chunk),
                 "page_number": number,
-                "page_count": len(chunks),
-                "previous_page": urls.link(urls.day(day.date, number - 1)) if number > 1 else None,
-                "next_page": urls.link(urls.day(day.date, number + 1)) if number < len(chunks) else None,
+                "page_count": len(pages),
+                "previous_page": previous_page,
+                "next_page": next_page,
                 "previous": before,
                 "next": after,
             }
 
         yield page(urls.day(day.date, number), "day.html",
-                   digest(page_title, len(day.posts), len(chunks), before, after, keys(chunk)),
+                   digest(page_title, len(day.posts), len(pages), before, after, keys(chunk)),
                    make, newest(chunk))
 
 
 def _topic_pages(topic: Topic, config: Config, urls: Urls, page: Any, shown: Any, keys: Any,
                  newest: Any) -> Iterator[PageSpec]:
-    size = config.posts_per_page
-    chunks = [topic.posts[i:i + size] for i in range(0, len(topic.posts), size)] or [()]
+    pages = chunks(topic.posts, config.posts_per_page)
     link = Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts))
-    for number, chunk in enumerate(chunks, start=1):
-        page_title = topic.name + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+    for number, chunk in enumerate(pages, start=1):
+        page_title = _numbered(topic.name, number, len(pages))
 
         def make(chunk: tuple[PostEntry, ...] = chunk, number: int = number,
                  page_title: str = page_title) -> dict[str, Any]:
+            previous, after = _neighbours(urls, lambda n: urls.topic(topic, n), number, len(pages))
             return {
                 "page_title": page_title,
                 "topic": link,
                 "feed": urls.link(urls.topic_feed(topic)),
                 "posts_views": shown(chunk),
                 "page_number": number,
-                "page_count": len(chunks),
-                "previous": urls.link(urls.topic(topic, number - 1)) if number > 1 else None,
-                "next": urls.link(urls.topic(topic, number + 1)) if number < len(chunks) else None,
+                "page_count": len(pages),
+                "previous": previous,
+                "next": after,
             }
 
         yield page(urls.topic(topic, number), "topic.html",
-                   digest(page_title, link, topic.slug, len(chunks), keys(chunk)), make, newest(chunk))
+                   digest(page_title, link, topic.slug, len(pages), keys(chunk)), make, newest(chunk))
 
 
 HOME_BLOGS = 20  # the newest live blogs on the home page; live/ lists them all
 BLOGS_PER_PAGE = 100  # on the pages of live/
 
 
-def _blog_index_pages(links: list[Link], urls: Urls, page: Any) -> Iterator[PageSpec]:
+def _blog_index_pages(links: tuple[Link, ...], urls: Urls, page: Any) -> Iterator[PageSpec]:
     """live/, live/page/2/, …: every live blog, newest first, BLOGS_PER_PAGE a page
     (so that no page grows with the archive)."""
-    chunks = [links[i:i + BLOGS_PER_PAGE] for i in range(0, len(links), BLOGS_PER_PAGE)] or [[]]
-    for number, chunk in enumerate(chunks, start=1):
-        page_title = "Archived live blogs" + (f" (page {number} of {len(chunks)})" if len(chunks) > 1 else "")
+    pages = chunks(links, BLOGS_PER_PAGE)
+    for number, chunk in enumerate(pages, start=1):
+        page_title = _numbered("Archived live blogs", number, len(pages))
 
-        def make(chunk: list[Link] = chunk, number: int = number,
+        def make(chunk: tuple[Link, ...] = chunk, number: int = number,
                  page_title: str = page_title) -> dict[str, Any]:
+            previous, after = _neighbours(urls, urls.blogs, number, len(pages))
             return {
                 "page_title": page_title,
                 "blogs": chunk,
                 "blog_count": len(links),
                 "page_number": number,
-                "page_count": len(chunks),
-                "previous": urls.link(urls.blogs(number - 1)) if number > 1 else None,
-                "next": urls.link(urls.blogs(number + 1)) if number < len(chunks) else None,
+                "page_count": len(pages),
+                "previous": previous,
+                "next": after,
             }
 
         yield page(urls.blogs(number), "blogs.html", digest(page_title, len(links), chunk), make)
