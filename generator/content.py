@@ -7,10 +7,10 @@ the first problem as a `SiteError` naming the file and the line of the key.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -252,22 +252,17 @@ class PostReader:
 
     def __init__(self, cache: ContentCache | None = None, keep: int = 1_000) -> None:
         self._cache = cache
-        self._keep = keep
-        self._recent: OrderedDict[str, Post] = OrderedDict()
+        self._whole = functools.lru_cache(maxsize=keep)(self._read)
 
     def __call__(self, entry: PostEntry) -> Post:
         if isinstance(entry, Post):
             return entry
-        post = self._recent.get(entry.source)
-        if post is not None:
-            self._recent.move_to_end(entry.source)
-            return post
-        post = self._cache.full(entry.source) if self._cache is not None else None
-        if post is None or post.digest != entry.digest:
-            post = read_post(Path(entry.source), entry.blog)
-        self._recent[entry.source] = post
-        if len(self._recent) > self._keep:
-            self._recent.popitem(last=False)
+        return self._whole(entry.source, entry.blog, entry.digest)
+
+    def _read(self, source: str, blog: str, digest: str) -> Post:
+        post = self._cache.full(source) if self._cache is not None else None
+        if post is None or post.digest != digest:
+            post = read_post(Path(source), blog)
         return post
 
 

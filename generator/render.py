@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import email.utils
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -50,6 +51,8 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 class Renderer:
     """Renders pages with the site's templates; one instance per build."""
 
+    BODY_CACHE = 1_000  # rendered bodies kept in memory
+
     def __init__(self, config: Config, templates_dir: Path | None,
                  bytecode_dir: Path | None = None) -> None:
         """`bytecode_dir`: where compiled templates are kept between builds (Jinja
@@ -59,7 +62,8 @@ class Renderer:
         self._tz = config.tz()
         self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
                                     url_schemes={"http", "https", "mailto"})
-        self._bodies: OrderedDict[str, str] = OrderedDict()
+        # Rendered bodies by text: a post's card, page and feed item follow each other.
+        self._body = functools.lru_cache(maxsize=self.BODY_CACHE)(self._stored_body)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(
                 [str(d) for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
@@ -95,7 +99,6 @@ class Renderer:
         )
 
     # Globals -----------------------------------------------------------------
-    BODY_CACHE = 1_000  # rendered bodies kept (a post's card, page and feed item follow each other)
 
     def card(self, view: Any, heading: str = "h2", with_date: bool = True,
              show_blog: bool = True) -> Markup:
@@ -111,20 +114,17 @@ class Renderer:
     # Filters -----------------------------------------------------------------
     def body(self, markdown_text: str) -> Markup:
         """A post body as clean HTML (rendered once per build and text)."""
-        html = self._bodies.get(markdown_text)
-        if html is not None:
-            self._bodies.move_to_end(markdown_text)
-            return Markup(html)
+        return Markup(self._body(markdown_text))
+
+    def _stored_body(self, markdown_text: str) -> str:
+        """Past the in-memory cache: the card store, by the text's hash."""
         key = "body:" + hashlib.blake2b(markdown_text.encode(), digest_size=16).hexdigest()
         html = self._cards.get(key)
         if html is None:
             html = self._cleaner.clean(markup.to_html(markdown_text))
             html = _URL_ATTRIBUTE.sub(self._site_relative, html)
             self._cards.put(key, html)
-        self._bodies[markdown_text] = html
-        if len(self._bodies) > self.BODY_CACHE:
-            self._bodies.popitem(last=False)
-        return Markup(html)
+        return html
 
     def _site_relative(self, match: re.Match[str]) -> str:
         """A link written as /path in a post means /path under the site's base path."""
