@@ -144,12 +144,11 @@ class ContentStore:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
-        self.parsed = 0
 
-    # The ContentCache protocol (content.py) ----------------------------------
     def _key(self, path: str) -> str:
         return path[len(self._prefix):] if path.startswith(self._prefix) else path
 
+    # The ContentCache protocol (content.py) ----------------------------------
     def lookup(self, rel: str) -> Any:
         found = self._all().get(rel)
         if found is None:
@@ -166,14 +165,12 @@ class ContentStore:
     def store(self, rel: str, record: Any) -> None:
         from generator.model import Post
 
-        key = rel
-        self.parsed += 1
         stat = (self._content / rel).stat()
         if isinstance(record, Post):
             small, whole = b"P" + _pack_entry(record), _pack_post(record)
         else:
             small, whole = b"B" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), None
-        self._pending.append((key, stat.st_mtime_ns, stat.st_size, small, whole))
+        self._pending.append((rel, stat.st_mtime_ns, stat.st_size, small, whole))
         if len(self._pending) >= 1_000:
             self.flush()
 
