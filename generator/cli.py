@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from generator import __version__
-from generator.errors import SiteError
+from generator.core.errors import SiteError
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +153,8 @@ def import_command(
       liveblog import captures/cnn-2023-07-08-russia-ukraine.txt \\
         --source-url https://www.cnn.com/europe/live-news/russia-ukraine-war-news-07-08-23/
     """
-    from generator.config import load_config
-    from generator.importer import import_captures
+    from generator.core.config import load_config
+    from generator.commands.import_ import import_captures
 
     config = load_config(obj.site)
     progress = Progress("importing", obj.verbosity)
@@ -203,11 +203,11 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     Example:
       liveblog build --base-url https://example.github.io/liveblog-archive/
     """
-    from generator.build import build
+    from generator.commands.build import build
 
     progress = Progress("rendering", obj.verbosity)
     try:
-        from generator.build import cpus
+        from generator.core.paths import cpus
 
         report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
                        workers=jobs or cpus(), progress=progress)
@@ -242,8 +242,8 @@ def check_command(obj: Context, directory: Path | None, base_url: str | None) ->
     Example:
       liveblog check public
     """
-    from generator.check import check_site
-    from generator.config import load_config
+    from generator.commands.check import check_site
+    from generator.core.config import load_config
 
     if base_url is None:
         base_url = load_config(obj.site).base_url
@@ -275,7 +275,7 @@ def serve_command(obj: Context, port: int, host: str) -> None:
     Example:
       liveblog serve --port 8000
     """
-    from generator.serve import serve
+    from generator.commands.serve import serve
 
     def log(message: str) -> None:
         if message.startswith("Error:") or obj.verbosity >= 0:
@@ -301,9 +301,9 @@ def verify_command(obj: Context, directory: Path | None, coverage: bool) -> None
       liveblog verify
       liveblog verify public --coverage
     """
-    from generator.config import load_config
-    from generator.verify import coverage as measure_coverage
-    from generator.verify import verify_site, verify_sources
+    from generator.core.config import load_config
+    from generator.commands.verify import coverage as measure_coverage
+    from generator.commands.verify import verify_site, verify_sources
 
     config = load_config(obj.site)
     public = directory if directory is not None else config.root / "public"
@@ -338,8 +338,8 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
     Example:
       liveblog export-bag ../liveblog-bag-2023-07-08
     """
-    from generator.bag import export_bag
-    from generator.config import load_config
+    from generator.commands.bag import export_bag
+    from generator.core.config import load_config
 
     report = export_bag(load_config(obj.site), directory, with_site=with_site)
     obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
@@ -363,7 +363,7 @@ def init_command(obj: Context, directory: Path) -> None:
     """
     import shlex
 
-    from generator.init import init_site
+    from generator.commands.init import init_site
 
     written = init_site(directory)
     for path in written:

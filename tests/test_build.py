@@ -187,10 +187,10 @@ def test_day_pages_paginate_and_anchors_point_to_the_right_page(tmp_path: Path) 
 
 
 def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> None:
-    from generator.config import load_config
-    from generator.content import PostReader, load_site
-    from generator.feeds import sitemap_entry, sitemap_pages
-    from generator.pages import Views, site_pages
+    from generator.core.config import load_config
+    from generator.content.read import PostReader, load_site
+    from generator.site.feeds import sitemap_entry, sitemap_pages
+    from generator.site.pages import Views, site_pages
 
     root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
                                 **{f"{BLOG_DIR}/p{i}.md": post(f"p{i}", f"2023-07-08T10:{i:02d}:00-04:00")

@@ -9,21 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.markup import to_html
+from generator.render.markdown import to_html
 from texts import rendered_text
-from generator.capture import (
-    BulletList,
-    CapturedPost,
-    CaptureWarning,
-    Figure,
-    Paragraph,
-    ParsedCapture,
-    body_markdown,
-    decode_capture,
-    parse_capture,
-    slug,
-)
-from generator.errors import SiteError
+from generator.content.markdown import body_markdown
+from generator.core.slugs import slug
+from generator.ingest.record import BulletList, CapturedPost, CaptureWarning, Figure, Paragraph, ParsedCapture
+from generator.ingest.text.parse import decode_capture, parse_capture
+from generator.core.errors import SiteError
 
 SAMPLE = Path(__file__).parent.parent / "captures" / "cnn-2023-07-08-russia-ukraine.txt"
 ZONES = {"ET": ZoneInfo("America/New_York")}

@@ -10,16 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from texts import rendered_text
-from generator.capture import (
-    BulletList,
-    Figure,
-    Paragraph,
-    ParsedCapture,
-    body_markdown,
-    decode_capture,
-    parse_capture,
-)
-from generator.errors import SiteError
+from generator.content.markdown import body_markdown
+from generator.ingest.record import BulletList, Figure, Paragraph, ParsedCapture
+from generator.ingest.text.parse import decode_capture, parse_capture
+from generator.core.errors import SiteError
 
 SAMPLE = Path(__file__).parent.parent / "captures" / "cnn-2023-07-08-russia-ukraine.txt"
 LINES = SAMPLE.read_bytes().split(b"\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build
+from generator.commands.build import build
 from generator.cli import PROGRESS_THRESHOLD, Progress, main
 from sites import BLOG, REPO, SAMPLE, make_site, post
 

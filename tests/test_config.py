@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.errors import SiteError
+from generator.core.config import load_config
+from generator.core.errors import SiteError
 
 
 def write(tmp_path: Path, text: str) -> Path:

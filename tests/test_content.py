@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.content import load_site
-from generator.errors import SiteError
+from generator.content.read import load_site
+from generator.core.errors import SiteError
 from sites import BLOG, post
 
 NY = ZoneInfo("America/New_York")

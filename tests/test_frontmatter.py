@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import frontmatter
+from generator.core import frontmatter
 from sites import REPO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))

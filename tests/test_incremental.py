@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import WHOLE_POSTS_UP_TO, build
+from generator.commands.build import WHOLE_POSTS_UP_TO, build
 from generator.cli import main
 from sites import REPO, SAMPLE, make_site, snapshot
 
@@ -165,7 +165,7 @@ def test_a_failing_incremental_build_leaves_public_as_it_was(site: Path) -> None
 @pytest.mark.parametrize("mode", MODES)
 def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path, mode: str) -> None:
     serial = build(site, output=tmp_path / "serial", full=True, workers=1)
-    import generator.build as module
+    import generator.commands.build as module
     saved = module.PARALLEL_FROM
     module.PARALLEL_FROM = 1
     try:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.check import check_site
-from generator.config import DEFAULTS, load_config
-from generator.errors import SiteError
-from generator.init import SKELETON, init_site, skeleton_files
-from generator.render import THEME
+from generator.commands.build import build
+from generator.commands.check import check_site
+from generator.core.config import DEFAULTS, load_config
+from generator.core.errors import SiteError
+from generator.commands.init import SKELETON, init_site, skeleton_files
+from generator.render.jinja import THEME
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = REPO_ROOT / "generator"

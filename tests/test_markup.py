@@ -9,7 +9,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from generator.markup import to_html
+from generator.render.markdown import to_html
 from sites import REPO
 
 

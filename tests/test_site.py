@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import tools
-from generator.check import check_site
+from generator.commands.check import check_site
 from generator.cli import main
 from sites import REPO, SAMPLE, SAMPLE_URL, make_site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from generator.markup import to_html
+from generator.render.markdown import to_html
 
 
 class _Text(HTMLParser):

@@ -1,0 +1,214 @@
+"""The content cache: every parsed content file, kept between builds in SQLite.
+
+Lives in the site's private `.liveblog/` folder, keyed by the engine
+fingerprint (core/fixity.py): upgrading or editing liveblog never reuses it,
+and a missing, damaged or locked database only makes the build read content/
+again.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import shutil
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from generator.core.model import Post, PostEntry, Revision
+from generator.core.paths import CONTENT_DIR, STATE_DIR
+
+
+class ContentStore:
+    """The content cache: every parsed content file, in an SQLite database.
+
+    `.liveblog/content-<engine>.sqlite` holds, per file, the (mtime, size) it
+    had, its small record (a Blog, or a post's PostEntry) and, for a post, the
+    whole Post with its body. A build loads only the small records; whole
+    posts are read back one by one while the pages that show them render, so
+    a large archive is never held in memory. SQLite because it reads one row
+    by key in microseconds, rewrites one row for a one-post edit, and survives
+    a crash mid-write (a damaged file is deleted and the cache starts again).
+    """
+
+    def __init__(self, site_root: Path, engine: str, stamps: dict[str, tuple[int, int]]) -> None:
+        self._folder = site_root / STATE_DIR
+        self._path = self._folder / f"content-{engine}.sqlite"
+        self._content = site_root / CONTENT_DIR
+        self._prefix = str(self._content) + os.sep
+        # (mtime, size) of every content file, by path relative to content/, as
+        # the build's walk found them: rows are keyed by the same strings.
+        self._stamps = stamps
+        self._rows: dict[str, tuple[int, int, Any]] | None = None
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
+
+    def _key(self, path: str) -> str:
+        return path[len(self._prefix):] if path.startswith(self._prefix) else path
+
+    # The ContentCache protocol (content/read.py) ----------------------------------
+    def lookup(self, rel: str) -> Any:
+        found = self._all().get(rel)
+        if found is None:
+            return None
+        stamp = self._stamps.get(rel)
+        if stamp is None:
+            try:
+                stat = (self._content / rel).stat()
+            except OSError:
+                return None
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        return found[2] if (found[0], found[1]) == stamp else None
+
+    def store(self, rel: str, record: Any) -> None:
+        stat = (self._content / rel).stat()
+        if isinstance(record, Post):
+            small, whole = b"P" + _pack_entry(record), _pack_post(record)
+        else:
+            small, whole = b"B" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), None
+        self._pending.append((rel, stat.st_mtime_ns, stat.st_size, small, whole))
+        if len(self._pending) >= 1_000:
+            self.flush()
+
+    def full(self, source: str) -> Any:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT whole FROM files WHERE path = ?", (self._key(source),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] is None:
+            return None
+        try:
+            return _unpack_post(row[0])
+        except (EOFError, TypeError, ValueError):
+            return None
+
+    # Keeping it --------------------------------------------------------------
+    def loaded(self) -> None:
+        """Reading content/ is over: write what was parsed, forget the rows of files
+        that are gone (the stamps cover all of content/), and let go of the stamps
+        and the rows, which the Site now holds."""
+        self.flush()
+        db = self._connect()
+        if db is not None and self._rows is not None:
+            gone = [(path,) for path in self._rows if path not in self._stamps]
+            try:
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                db.commit()
+            except sqlite3.Error:
+                pass
+        self._rows = {}
+        self._stamps = {}
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def flush(self) -> None:
+        """Write the records stored so far (whole posts can then be read back)."""
+        if not self._pending:
+            return
+        db = self._connect()
+        if db is not None:
+            try:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", self._pending)
+                db.commit()
+            except sqlite3.Error:
+                pass
+        self._pending = []
+
+    def _all(self) -> dict[str, tuple[int, int, Any]]:
+        if self._rows is None:
+            self._rows = {}
+            zones: dict[Any, Any] = {}
+            db = self._connect()
+            if db is not None:
+                try:
+                    for path, mtime, size, small in db.execute("SELECT path, mtime, size, small FROM files"):
+                        try:
+                            record = (_unpack_entry(small[1:], zones) if small[:1] == b"P"
+                                      else pickle.loads(small[1:]))
+                        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                                TypeError, ValueError):
+                            continue
+                        self._rows[path] = (mtime, size, record)
+                except sqlite3.Error:
+                    self._rows = {}
+        return self._rows
+
+    def _connect(self) -> sqlite3.Connection | None:
+        """The database, opened once per process (a forked renderer opens its own)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._pid = os.getpid()
+        self._db = None
+        for attempt in range(2):
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                if attempt == 0:
+                    for old in self._folder.glob("content-*.sqlite*"):
+                        if not old.name.startswith(self._path.name):
+                            old.unlink(missing_ok=True)  # another engine's cache
+                    shutil.rmtree(self._folder / "content", ignore_errors=True)  # older layout
+                db = sqlite3.connect(self._path, timeout=30)
+                db.execute("PRAGMA synchronous = OFF")
+                db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime INTEGER,"
+                           " size INTEGER, small BLOB, whole BLOB)")
+                db.commit()
+                self._db = db
+                return db
+            except sqlite3.OperationalError:
+                return None  # cannot open or locked too long: build without the cache
+            except sqlite3.DatabaseError:
+                self._path.unlink(missing_ok=True)  # damaged: start again
+            except OSError:
+                return None
+        return None
+
+
+# Posts are stored as marshal'ed tuples of plain values: reading one back is
+# three times faster than unpickling the dataclass, and whole posts are read
+# back for every page rendered from a large archive.
+
+def _pack_entry(post: Any) -> bytes:
+    return marshal.dumps((post.id, post.published.isoformat(), post.topics, post.blog, post.position,
+                          post.draft, post.source, post.digest))
+
+
+def _unpack_entry(data: bytes, zones: dict[Any, Any]) -> Any:
+    """An entry; times of the same UTC offset share one zone object (see Post.entry)."""
+    (post_id, published, topics, blog, position, draft, source, digest) = marshal.loads(data)
+    moment = datetime.fromisoformat(published)
+    zone = zones.setdefault(moment.utcoffset(), moment.tzinfo)
+    if zone is not moment.tzinfo:
+        moment = moment.replace(tzinfo=zone)
+    return PostEntry(post_id, moment,
+                     tuple(sys.intern(name) for name in topics), sys.intern(blog), position, draft,
+                     source, digest)
+
+
+def _pack_post(post: Any) -> bytes:
+    revisions = tuple((r.capture, r.updated.isoformat() if r.updated else None, r.title, r.byline, r.text)
+                      for r in post.revisions)
+    return marshal.dumps((post.id, post.published.isoformat(), post.topics, post.blog, post.position,
+                          post.draft, post.source, post.digest, post.title, post.byline, post.authors,
+                          post.location, post.cut_off, post.captures, post.removed_in, revisions,
+                          post.body))
+
+
+def _unpack_post(data: bytes) -> Any:
+    (post_id, published, topics, blog, position, draft, source, digest, title, byline, authors,
+     location, cut_off, captures, removed_in, revisions, body) = marshal.loads(data)
+    return Post(post_id, datetime.fromisoformat(published), topics, blog, position, draft, source,
+                digest, title, byline, authors, location, cut_off, captures, removed_in,
+                tuple(Revision(capture, datetime.fromisoformat(updated) if updated else None,
+                               rev_title, rev_byline, text)
+                      for capture, updated, rev_title, rev_byline, text in revisions),
+                body)

@@ -1,0 +1,201 @@
+"""site.toml → a frozen, validated `Config`.
+
+Every key is checked before anything else happens: all problems are
+collected, then reported together in one `SiteError` (MkDocs' "collect all
+errors, then abort"). Unknown keys, also inside `[zones]` and `[topics]`
+values, are errors that name the key and its line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.core.errors import SiteError
+from generator.core.paths import read_text
+
+CONFIG_NAME = "site.toml"
+POST_ORDERS = ("newest-first", "oldest-first")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    title: str
+    base_url: str  # always ends with "/"
+    language: str
+    timezone: str  # IANA name
+    post_order: str
+    feed_items: int
+    posts_per_page: int
+    description: str
+    zones: tuple[tuple[str, str], ...]  # (label, IANA name), in file order
+    topic_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (topic, phrases), in file order
+    path: Path  # the site.toml it came from (for messages only)
+
+    @property
+    def root(self) -> Path:
+        """The site folder (the one holding site.toml)."""
+        return self.path.parent
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: "/liveblog-archive/" or "/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    def zone_map(self) -> dict[str, ZoneInfo]:
+        return {label: ZoneInfo(name) for label, name in self.zones}
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def rules_map(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.topic_rules)
+
+
+DEFAULTS: dict[str, Any] = {
+    "title": "Live blog archive",
+    "base_url": "http://127.0.0.1:8000/",
+    "language": "en",
+    "timezone": "America/New_York",
+    "post_order": "newest-first",
+    "feed_items": 50,
+    "posts_per_page": 50,
+    "description": "An archive of news live blogs, captured and kept as published.",
+}
+_TABLES = ("zones", "topics")
+
+
+def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
+    """Read and validate `site_dir/site.toml`; `base_url` overrides the file."""
+    path = site_dir / CONFIG_NAME
+    text = read_text(path, missing="no site.toml here", hint="run in a site folder or pass --site PATH")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise SiteError(f"invalid TOML: {error}", path=path, line=line) from None
+    if base_url is not None:
+        raw["base_url"] = base_url
+    return parse_config(raw, path=path, text=text)
+
+
+def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
+    """Validate a parsed TOML mapping. Pure; raises one SiteError listing every problem."""
+    problems: list[tuple[int | None, str]] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append((_key_line(text, key), f"'{key}': {message}"))
+
+    values = dict(DEFAULTS)
+    for key, value in raw.items():
+        if key in _TABLES:
+            continue
+        if key not in DEFAULTS:
+            problem(key, "unknown key" + _suggest(key, [*DEFAULTS, *_TABLES]))
+            continue
+        expected = type(DEFAULTS[key])
+        if type(value) is not expected:
+            problem(key, f"must be {_type_name(expected)}, not {_type_name(type(value))}")
+            continue
+        values[key] = value
+
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", values["base_url"]):
+        problem("base_url", "must be an absolute http(s) URL, like https://example.org/archive/")
+    elif not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    if values["post_order"] not in POST_ORDERS:
+        problem("post_order", f"must be one of {', '.join(POST_ORDERS)}")
+    for key in ("feed_items", "posts_per_page"):
+        if isinstance(values[key], int) and values[key] < 1:
+            problem(key, "must be at least 1")
+    if not _is_zone(values["timezone"]):
+        problem("timezone", f"unknown IANA time zone {values['timezone']!r}")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", values["language"]):
+        problem("language", "must be a language tag like 'en' or 'en-GB'")
+
+    zones: list[tuple[str, str]] = []
+    raw_zones = raw.get("zones", {"ET": "America/New_York"})
+    if not isinstance(raw_zones, dict):
+        problem("zones", "must be a table of LABEL = \"IANA/Zone\"")
+    else:
+        for label, name in raw_zones.items():
+            if not isinstance(name, str):
+                problem(label, f"zone label must map to a string, not {_type_name(type(name))}")
+            elif not _is_zone(name):
+                problem(label, f"unknown IANA time zone {name!r}")
+            else:
+                zones.append((label, name))
+
+    rules: list[tuple[str, tuple[str, ...]]] = []
+    raw_topics = raw.get("topics", {})
+    if not isinstance(raw_topics, dict):
+        problem("topics", "must be a table of \"Topic\" = [\"phrase\", …]")
+    else:
+        for topic, phrases in raw_topics.items():
+            if (
+                not isinstance(phrases, list)
+                or not phrases
+                or not all(isinstance(p, str) and p.strip() for p in phrases)
+            ):
+                problem(topic, "topic rule must be a non-empty list of phrases")
+            else:
+                rules.append((topic, tuple(p.strip() for p in phrases)))
+
+    if problems:
+        first_line = problems[0][0]
+        message = "; ".join(
+            (f"line {line}: " if line is not None and len(problems) > 1 else "") + text_
+            for line, text_ in problems
+        )
+        raise SiteError(message, path=path, line=first_line)
+    return Config(
+        title=values["title"],
+        base_url=values["base_url"],
+        language=values["language"],
+        timezone=values["timezone"],
+        post_order=values["post_order"],
+        feed_items=values["feed_items"],
+        posts_per_page=values["posts_per_page"],
+        description=values["description"],
+        zones=tuple(zones),
+        topic_rules=tuple(rules),
+        path=path,
+    )
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", bool: "true/false", float: "a number",
+            list: "a list", dict: "a table"}.get(kind, kind.__name__)
+
+
+def _suggest(key: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+
+
+def _key_line(text: str, key: str) -> int | None:
+    pattern = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=|^\s*\[' + re.escape(key) + r"\]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,185 @@
+"""Markdown files with YAML front matter: split and join.
+
+The only module that imports `yaml`. `join` is deterministic: keys keep the
+order they are given in, datetimes are written as ISO 8601 with their offset,
+lists of plain strings are written inline, and long strings never wrap, so
+re-importing the same capture gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from generator.core.errors import SiteError
+
+_FENCE = "---"
+# libyaml's parser when PyYAML was built with it (about 10 times faster); same results.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
+    """Split a file into (front matter, body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        raise SiteError(
+            "no front matter", path=path, line=1, hint="the file must start with a '---' line"
+        )
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() == _FENCE:
+            break
+    else:
+        raise SiteError(
+            "front matter is not closed", path=path, line=1, hint="add a '---' line after it"
+        )
+    source = "\n".join(lines[1:end])
+    fast = simple_mapping(lines[1:end])
+    if fast is not None:
+        return fast, "\n".join(lines[end + 1 :]), end + 2
+    try:
+        try:
+            meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
+        except yaml.YAMLError:
+            # Only on bad input: the pure-Python parser names the problem and its line better.
+            meta = yaml.load(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).split("\n")[0]
+        raise SiteError(f"invalid YAML front matter: {problem}", path=path, line=line) from None
+    if not isinstance(meta, dict):
+        raise SiteError("front matter must be a mapping of keys to values", path=path, line=2)
+    body = "\n".join(lines[end + 1 :])
+    return meta, body, end + 2
+
+
+# A fast path for the front matter the importer writes: one `key: value` per
+# line, each value a plain string, a whole number, true/false, a date, a time
+# with its UTC offset, or an inline list of plain strings. PyYAML builds the
+# same mapping ten times slower (its constructor is Python), and parsing is
+# most of a cold build's reading. Anything else, or anything YAML could read
+# another way ("yes", "1.5", "a: b", quotes, comments, block lists), goes to
+# PyYAML; tests/test_frontmatter.py checks the fast path agrees with PyYAML.
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INT = re.compile(r"(?:0|[1-9][0-9]*)\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}\Z")
+# A string YAML reads as itself: it starts with a letter (never a number, an
+# indicator or a quote), then holds no ':' '[' ']' '{' '}', no whitespace but
+# single spaces, no ' #' (a comment), no control character, and ends with no space.
+_PLAIN = re.compile(r"[A-Za-z\u00c0-\ufffd](?:[^:\[\]{}\s\x00-\x1f\x7f-\x9f\ufffe\uffff]| (?![ #]))*(?<! )\Z")
+# Ids and folder names (2023-07-08-1129-headline-words): a '-' inside rules out
+# every YAML number, and without ':' it cannot be a time (a bare date has no letter).
+_SLUG = re.compile(r"[0-9][0-9A-Za-z-]*-[0-9A-Za-z-]*[A-Za-z][0-9A-Za-z-]*\Z")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+_SKIP = object()
+
+
+def simple_mapping(lines: list[str]) -> dict[str, Any] | None:
+    """The front matter lines as a mapping, or None to let PyYAML decide."""
+    meta: dict[str, Any] = {}
+    for line in lines:
+        key, separator, value = line.partition(": ")
+        if not separator or not _KEY.match(key) or key.lower() in _YAML_WORDS:
+            return None
+        parsed = _simple_value(value)
+        if parsed is _SKIP:
+            return None
+        meta[key] = parsed
+    return meta
+
+
+def _simple_value(value: str) -> Any:
+    if _plain(value):
+        return value
+    if value.startswith("[") and value.endswith("]"):
+        inner = value[1:-1]
+        if not inner:
+            return []
+        items = inner.split(", ")
+        return items if all("," not in item and _plain(item) for item in items) else _SKIP
+    if _INT.match(value):
+        return int(value)
+    if value == "true" or value == "false":
+        return value == "true"
+    if _TIME.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return _SKIP
+    if _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return _SKIP
+    return _SKIP
+
+
+def _plain(text: str) -> bool:
+    return bool(_PLAIN.match(text) or _SLUG.match(text)) and text.lower() not in _YAML_WORDS
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line of `key:` in a file's front matter, for error messages."""
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if line.rstrip() == _FENCE:
+            return None
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+class _Dumper(yaml.SafeDumper):
+    """A private dumper: registering representers here changes no global state."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never &id001 / *id001: files stay plain for people to read
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+def _represent_date(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any] | tuple[Any, ...]) -> yaml.Node:
+    flow = all(isinstance(item, str) and "\n" not in item for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_Dumper.add_representer(datetime, _represent_datetime)
+_Dumper.add_representer(date, _represent_date)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(tuple, _represent_list)
+
+
+def dump_meta(meta: Mapping[str, Any]) -> str:
+    """YAML for a mapping, keys in the given order, None values left out."""
+    cleaned = {key: value for key, value in meta.items() if value is not None}
+    return yaml.dump(
+        cleaned,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=2**31 - 1,
+        default_flow_style=False,
+    )
+
+
+def join(meta: Mapping[str, Any], body: str) -> str:
+    """A whole file: front matter fence, YAML, fence, body (ending with one newline)."""
+    body = body.strip("\n")
+    text = f"{_FENCE}\n{dump_meta(meta)}{_FENCE}\n"
+    return text + (f"\n{body}\n" if body else "")

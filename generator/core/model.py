@@ -1,0 +1,176 @@
+"""The site model: frozen records and the pure function that groups them.
+
+Nothing here reads files or knows about settings: `make_site` takes blogs,
+posts and the site's time zone and returns days (cut in that zone) and
+topics (with unique slugs). URLs are computed once in `urls.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from generator.core.slugs import legacy_topic_slug, topic_slug, unique
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRecord:
+    """Provenance of one raw capture of a blog (from _blog.md `captures:`)."""
+
+    file: str  # "captures/<name>"
+    sha256: str
+    size: int
+    source_url: str | None
+    captured_at: datetime | None
+    captured_at_from: str
+    updated: datetime | None
+    declared_posts: int | None
+    found_posts: int
+    partial: bool
+    importer: str
+
+    @property
+    def name(self) -> str:
+        return self.file.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier text of a post, from an earlier capture."""
+
+    capture: str
+    updated: datetime | None
+    title: str | None  # when the headline differed
+    byline: str | None  # when the byline differed
+    text: str  # Markdown
+
+
+@dataclass(frozen=True, slots=True)
+class Blog:
+    slug: str  # its folder name under content/
+    title: str
+    series: str | None
+    date: date
+    authors: tuple[str, ...]
+    outlet: str | None
+    updated: datetime | None
+    declared_posts: int | None
+    archived_posts: int
+    partial: bool
+    source_url: str | None
+    captured_at: datetime | None
+    capture: str | None
+    capture_sha256: str | None
+    captures: tuple[CaptureRecord, ...]  # capture-time order
+    description: str  # Markdown body of _blog.md (usually empty)
+    source: str  # path of _blog.md, for messages
+    digest: str  # sha256 of that file: what incremental builds compare
+
+
+@dataclass(frozen=True, slots=True)
+class PostEntry:
+    """What the site index holds of a post: enough to route it, nothing it shows.
+
+    A large archive keeps one entry per post in memory; the full `Post`, with
+    its body, is read only while a page that shows it is rendered."""
+
+    id: str
+    published: datetime  # aware, with the offset in force that day
+    topics: tuple[str, ...]
+    blog: str  # Blog.slug
+    position: int
+    draft: bool
+    source: str  # path of the post file, for messages
+    digest: str  # sha256 of that file: what incremental builds compare
+
+
+@dataclass(frozen=True, slots=True)
+class Post(PostEntry):
+    """A whole post file: its entry plus everything pages show."""
+
+    title: str
+    byline: str | None
+    authors: tuple[str, ...]
+    location: str | None
+    cut_off: bool
+    captures: tuple[str, ...]  # "captures/x.txt#3": the 3rd post of that capture
+    removed_in: str | None  # the first later capture that no longer holds it
+    revisions: tuple[Revision, ...]  # earlier texts, oldest first
+    body: str  # Markdown
+
+    def entry(self, zones: dict[Any, tzinfo] | None = None) -> PostEntry:
+        """Its entry. Topic and blog names are interned and, given `zones`, the
+        time's fixed-offset zone is shared with every other time of that offset:
+        a large archive keeps 100,000 entries, and each would carry its own."""
+        published = self.published
+        if zones is not None and published.tzinfo is not None:
+            zone = zones.setdefault(published.utcoffset(), published.tzinfo)
+            published = published if zone is published.tzinfo else published.replace(tzinfo=zone)
+        return PostEntry(id=self.id, published=published,
+                         topics=tuple(sys.intern(name) for name in self.topics),
+                         blog=sys.intern(self.blog), position=self.position, draft=self.draft,
+                         source=self.source, digest=self.digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: date  # in the site's time zone
+    posts: tuple[PostEntry, ...]  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    slug: str
+    posts: tuple[PostEntry, ...]  # newest first
+    legacy_slug: str  # its slug under liveblog 0.1's rule (redirected from when it differs)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    blogs: tuple[Blog, ...]  # newest first
+    posts: tuple[PostEntry, ...]  # oldest first
+    days: tuple[Day, ...]  # oldest first
+    topics: tuple[Topic, ...]  # by name
+    tz: tzinfo
+
+    def blog(self, slug: str) -> Blog:
+        for blog in self.blogs:
+            if blog.slug == slug:
+                return blog
+        raise KeyError(slug)
+
+
+def local_day(moment: datetime, tz: tzinfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def chronological(posts: Iterable[PostEntry]) -> tuple[PostEntry, ...]:
+    """Oldest first; ties broken by id so the order never depends on input order."""
+    return tuple(sorted(posts, key=lambda post: (post.published, post.id)))
+
+
+def make_site(blogs: Iterable[Blog], posts: Iterable[PostEntry], tz: tzinfo) -> Site:
+    ordered = chronological(posts)
+    days = tuple(
+        Day(date=day, posts=tuple(group))
+        for day, group in itertools.groupby(ordered, key=lambda post: local_day(post.published, tz))
+    )
+    by_topic: dict[str, list[PostEntry]] = {}
+    for post in ordered:
+        for name in post.topics:
+            by_topic.setdefault(name, []).append(post)
+    taken: set[str] = set()
+    taken_before: set[str] = set()
+    topics = []
+    for name in sorted(by_topic, key=lambda n: (n.casefold(), n)):
+        topics.append(Topic(name=name, slug=unique(topic_slug(name), taken),
+                            posts=tuple(reversed(by_topic[name])),
+                            legacy_slug=unique(legacy_topic_slug(name), taken_before)))
+    newest_blogs = tuple(sorted(blogs, key=lambda b: (b.date, b.slug), reverse=True))
+    return Site(blogs=newest_blogs, posts=ordered, days=days, topics=tuple(topics), tz=tz)
+

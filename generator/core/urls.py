@@ -1,0 +1,63 @@
+"""Every output path and URL of the site, in one place.
+
+Output paths are relative to public/ (`2023/07/08/index.html`); links are
+site-absolute and carry the path of `base_url` (`/liveblog-archive/2023/07/08/`);
+feeds and sitemaps use full URLs (`https://…/liveblog-archive/2023/07/08/`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from generator.core.model import PostEntry, Topic
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    base_url: str  # ends with "/"
+    base_path: str = ""  # its path part; computed once (links are made tens of thousands of times)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_path", urlsplit(self.base_url).path or "/")
+
+    # Locations: directory-style paths relative to the site root, "" for home.
+    @staticmethod
+    def day(day: date, page: int = 1) -> str:
+        return f"{day:%Y/%m/%d}/" + (f"page/{page}/" if page > 1 else "")
+
+    @staticmethod
+    def post(post: PostEntry, day: date) -> str:
+        return f"{day:%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
+
+    @staticmethod
+    def blog(slug: str) -> str:
+        return f"live/{slug}/"
+
+    @staticmethod
+    def blogs(page: int = 1) -> str:
+        """The index of every live blog, newest first."""
+        return "live/" + (f"page/{page}/" if page > 1 else "")
+
+    @staticmethod
+    def topic(topic: Topic, page: int = 1) -> str:
+        return f"topics/{topic.slug}/" + (f"page/{page}/" if page > 1 else "")
+
+    @staticmethod
+    def topic_feed(topic: Topic) -> str:
+        return f"topics/{topic.slug}/feed.xml"
+
+    # Turning a location into an output file, a link, or a full URL.
+    @staticmethod
+    def file(location: str) -> str:
+        return location + "index.html" if location == "" or location.endswith("/") else location
+
+    def link(self, location: str) -> str:
+        return self.base_path + location
+
+    def absolute(self, location: str) -> str:
+        return self.base_url + location

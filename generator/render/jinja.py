@@ -1,0 +1,380 @@
+"""PageSpecs → a stream of (path, bytes): the only Jinja2 user.
+
+One `Renderer` per build holds the Jinja environment (templates/ of the site,
+StrictUndefined, autoescape) and a cache of rendered post bodies, so each
+post's Markdown is converted and sanitised once however many pages show it.
+Post bodies may hold raw HTML from a capture: the HTML Markdown produces is
+cleaned with nh3 (Rust's ammonia, an allow-list sanitiser), so scripts,
+event handlers and javascript: URLs never reach a page or a feed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import email.utils
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urljoin
+
+import jinja2
+import jinja2.meta
+import nh3
+from markupsafe import Markup
+
+from generator.core.config import Config
+from generator.core.errors import SiteError
+from generator.core.paths import THEME
+from generator.render import markdown
+from generator.site import jsonld
+from generator.site.pages import PageSpec
+
+_ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "id", "lang", "title", "dir"},
+    "a": {"href", "hreflang", "title"},
+    "time": {"datetime"},
+}
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+class Renderer:
+    """Renders pages with the site's templates; one instance per build."""
+
+    BODY_CACHE = 1_000  # rendered bodies kept in memory
+
+    def __init__(self, config: Config, templates_dir: Path | None,
+                 bytecode_dir: Path | None = None) -> None:
+        """`bytecode_dir`: where compiled templates are kept between builds (Jinja
+        checks each against its template's source, so a stale one is never used)."""
+        self.config = config
+        self._zone_labels = {name: label for label, name in config.zones}
+        self._tz = config.tz()
+        self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
+                                    url_schemes={"http", "https", "mailto"})
+        # Rendered bodies by text: a post's card, page and feed item follow each other.
+        self._body = functools.lru_cache(maxsize=self.BODY_CACHE)(self._stored_body)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(
+                [str(d) for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
+            ),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+            bytecode_cache=_bytecode_cache(bytecode_dir),
+        )
+        self._cards = CardStore()
+        self._fingerprints: dict[str, str] = {}
+        self.env.globals["card"] = self.card
+        self.env.globals["time_tag"] = self.time_tag
+        self.env.globals["jsonld_article"] = lambda view, blog: jsonld.article(view, blog, config)
+        self.env.globals["jsonld_live_blog"] = lambda blog, views: jsonld.live_blog(blog, views, config)
+        self.env.filters.update(
+            body=self.body,
+            absolute_body=self.absolute_body,
+            paragraph_diff=self.paragraph_diff,
+            local=self.local,
+            clock=self.clock,
+            zone=self.zone,
+            longdate=longdate,
+            month=lambda d: f"{d:%B %Y}",
+            iso=lambda d: d.isoformat(),
+            rfc822=lambda d: email.utils.format_datetime(d),
+            jsonld=script_json,
+            thousands=lambda n: f"{n:,}",
+            plural=lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}",
+        )
+
+    # Globals -----------------------------------------------------------------
+
+    def card(self, view: Any, heading: str = "h2", with_date: bool = True,
+             show_blog: bool = True) -> Markup:
+        """The `post_card` macro of _macros.html, rendered once per build, post and variant."""
+        key = f"{view.key}|{heading}|{with_date:d}{show_blog:d}"
+        html = self._cards.get(key)
+        if html is None:
+            macro = self.env.get_template("_macros.html").module.post_card  # type: ignore[attr-defined]
+            html = str(macro(view, heading=heading, with_date=with_date, show_blog=show_blog))
+            self._cards.put(key, html)
+        return Markup(html)
+
+    # Filters -----------------------------------------------------------------
+    def body(self, markdown_text: str) -> Markup:
+        """A post body as clean HTML (rendered once per build and text)."""
+        return Markup(self._body(markdown_text))
+
+    def _stored_body(self, markdown_text: str) -> str:
+        """Past the in-memory cache: the card store, by the text's hash."""
+        key = "body:" + hashlib.blake2b(markdown_text.encode(), digest_size=16).hexdigest()
+        html = self._cards.get(key)
+        if html is None:
+            html = self._cleaner.clean(markdown.to_html(markdown_text))
+            html = _URL_ATTRIBUTE.sub(self._site_relative, html)
+            self._cards.put(key, html)
+        return html
+
+    def _site_relative(self, match: re.Match[str]) -> str:
+        """A link written as /path in a post means /path under the site's base path."""
+        url = match[2]
+        base = self.config.base_path
+        if url.startswith("/") and not url.startswith("//") and not url.startswith(base):
+            url = base + url[1:]
+        return match[1] + url + match[3]
+
+    def paragraph_diff(self, older: str, newer: str) -> list[tuple[str, Markup]]:
+        """The paragraphs that differ between two versions of a body, in order:
+        ("removed", old paragraph) and ("added", new paragraph), each rendered."""
+        old = [p for p in older.split("\n\n") if p.strip()]
+        new = [p for p in newer.split("\n\n") if p.strip()]
+        changes: list[tuple[str, Markup]] = []
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for kind, a1, a2, b1, b2 in matcher.get_opcodes():
+            if kind == "equal":
+                continue
+            changes += [("removed", self.body(p)) for p in old[a1:a2]]
+            changes += [("added", self.body(p)) for p in new[b1:b2]]
+        return changes
+
+    def absolute_body(self, markdown_text: str, page_url: str) -> Markup:
+        """A post body for feeds: every link and image made absolute."""
+        html = str(self.body(markdown_text))
+        return Markup(_URL_ATTRIBUTE.sub(lambda m: m[1] + urljoin(page_url, m[2]) + m[3], html))
+
+    def time_tag(self, moment: datetime, with_date: bool = True) -> Markup:
+        """<time datetime="ISO with offset">11:29 a.m. ET, July 8, 2023</time>, in the site's zone."""
+        local = moment.astimezone(self._tz)
+        shown = f"{self.clock(local)} {self.zone(local)}" + (f", {longdate(local)}" if with_date else "")
+        return Markup(f'<time datetime="{local.isoformat()}">{shown}</time>')
+
+    def local(self, moment: datetime) -> datetime:
+        """The same instant in the site's time zone (what readers are shown)."""
+        return moment.astimezone(self._tz)
+
+    def clock(self, moment: datetime) -> str:
+        """11:29 a.m. (AP style), in the time's own zone."""
+        hour = moment.hour % 12 or 12
+        half = "a.m." if moment.hour < 12 else "p.m."
+        return f"{hour}:{moment:%M} {half}"
+
+    def zone(self, moment: datetime) -> str:
+        """The zone label readers know: ET for America/New_York (from [zones]), else EDT/EST."""
+        key = getattr(moment.tzinfo, "key", None)
+        if key in self._zone_labels:
+            return self._zone_labels[key]
+        return moment.tzname() or moment.strftime("%z")
+
+    # Fingerprints ------------------------------------------------------------
+    def template_fingerprint(self, name: str) -> str:
+        """A hash of a template's source and of every template it extends, includes or imports."""
+        known = self._fingerprints.get(name)
+        if known is not None:
+            return known
+        self._fingerprints[name] = "cycle"
+        digest = hashlib.sha256(name.encode())
+        try:
+            assert self.env.loader is not None
+            source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound:
+            source = ""  # rendering will report it
+        digest.update(source.encode())
+        try:
+            references: list[str | None] = list(
+                jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            references = []  # rendering will report it
+        if None in references:  # a computed name: depend on every template
+            references = list(sorted(self.env.list_templates()))
+        for reference in sorted(r for r in references if r is not None):
+            digest.update(self.template_fingerprint(reference).encode())
+        result = digest.hexdigest()[:24]
+        self._fingerprints[name] = result
+        return result
+
+    # Rendering ---------------------------------------------------------------
+    def render(self, spec: PageSpec) -> bytes | bytearray:
+        try:
+            template = self.env.get_template(spec.template)
+            if spec.large:
+                data = bytearray()
+                for piece in template.generate(spec.make_context()):
+                    data += piece.encode("utf-8")
+                return data  # not copied into bytes: written and hashed as it is
+            return template.render(spec.make_context()).encode("utf-8")
+        except jinja2.TemplateSyntaxError as error:
+            raise SiteError(f"template syntax error: {error.message}",
+                            path=error.filename or spec.template, line=error.lineno) from None
+        except jinja2.TemplateNotFound as error:
+            raise SiteError(f"template not found: {error.name}",
+                            path=f"templates/{error.name}") from None
+        except jinja2.UndefinedError as error:
+            raise SiteError(f"template error while rendering {spec.path}: {error.message}",
+                            path=f"templates/{spec.template}") from None
+
+    def render_all(self, specs: Iterable[PageSpec]) -> Iterator[tuple[str, bytes | bytearray]]:
+        for spec in specs:
+            yield spec.path, self.render(spec)
+
+    def render_parallel(self, specs: Sequence[PageSpec], workers: int) -> Iterator[tuple[str, bytes | bytearray]]:
+        """Render on `workers` forked processes; pages arrive in no particular order.
+
+        Forked children inherit the renderer and the specs (each opens its own
+        card store and content database); only results travel back through pipes."""
+        for batch in _fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
+            yield from batch
+
+    def close(self) -> None:
+        self._cards.close()
+
+
+class CardStore:
+    """The cards (and post bodies) rendered in this build, by key.
+
+    The last few hundred are kept in memory; all of them are appended to an
+    anonymous temporary file, with an index of where each one starts (its
+    key's hash → offset and length; the key is stored with the text and
+    compared on reading, so a hash collision is only a miss). A card is
+    rendered once however many pages list it, and memory stays flat however
+    large the archive. Each process (a forked renderer) opens its own."""
+
+    def __init__(self, keep: int = 500) -> None:
+        self._keep = keep
+        self._recent: OrderedDict[str, str] = OrderedDict()
+        self._index: dict[int, int] = {}  # hash(key) -> offset << 32 | length
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._pid = 0
+
+    def get(self, key: str) -> str | None:
+        html = self._recent.get(key)
+        if html is not None:
+            self._recent.move_to_end(key)
+            return html
+        place = self._index.get(hash(key)) if self._pid == os.getpid() else None
+        if place is None:
+            return None
+        assert self._file is not None
+        stored = os.pread(self._file.fileno(), place & 0xFFFFFFFF, place >> 32).decode("utf-8")
+        stored_key, _, html = stored.partition("\0")
+        if stored_key != key:
+            return None
+        self._remember(key, html)
+        return html
+
+    def put(self, key: str, html: str) -> None:
+        if self._file is None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._file = tempfile.TemporaryFile(prefix="liveblog-cards-", buffering=0)
+            self._index = {}
+            self._recent.clear()
+            self._end = 0
+        data = f"{key}\0{html}".encode()
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._index[hash(key)] = self._end << 32 | len(data)
+        self._end += len(data)
+        self._remember(key, html)
+
+    def _remember(self, key: str, html: str) -> None:
+        self._recent[key] = html
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+
+    def close(self) -> None:
+        if self._file is not None and self._pid == os.getpid():
+            self._file.close()
+        self._file = None
+        self._index = {}
+        self._recent.clear()
+
+
+def _fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[list[Any]]:
+    """Run job(i) for i in range(count) on forked workers; yield batches of results.
+
+    A SiteError in a worker is raised here, after the other workers are stopped."""
+    context = multiprocessing.get_context("fork")
+    pipes: list[Connection] = []
+    processes = []
+    for number in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_work, args=(job, range(number, count, workers), sender),
+                                  daemon=True)
+        process.start()
+        sender.close()
+        pipes.append(receiver)
+        processes.append(process)
+    try:
+        open_pipes = list(pipes)
+        while open_pipes:
+            for ready in wait(open_pipes):
+                assert isinstance(ready, Connection)
+                kind, payload = ready.recv()
+                if kind == "batch":
+                    yield payload
+                elif kind == "done":
+                    open_pipes.remove(ready)
+                elif kind == "error":
+                    raise SiteError(*payload)
+                else:
+                    raise RuntimeError(f"a render worker failed:\n{payload}")
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+def _work(job: Callable[[int], Any], indices: range, pipe: Connection) -> None:
+    batch: list[Any] = []
+    try:
+        for index in indices:
+            batch.append(job(index))
+            if len(batch) >= 64:
+                pipe.send(("batch", batch))
+                batch = []
+        pipe.send(("batch", batch))
+        pipe.send(("done", None))
+    except SiteError as error:
+        pipe.send(("error", (error.message, error.path, error.line, error.hint)))
+    except BaseException:  # a bug: report it with its traceback
+        pipe.send(("crash", traceback.format_exc()))
+    finally:
+        pipe.close()
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # only slower
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def longdate(value: date | datetime) -> str:
+    """July 8, 2023"""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def script_json(data: Any) -> Markup:
+    """JSON (text, or data to encode) for a <script type="application/ld+json"> block
+    that nothing can break out of."""
+    # Compact: only then does json use its C encoder (indent forces the pure-Python one).
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
