@@ -190,7 +190,8 @@ def test_a_sitemap_past_the_limit_becomes_a_sitemap_index(tmp_path: Path) -> Non
     from generator.core.config import load_config
     from generator.content.read import PostReader, load_site
     from generator.site.feeds import sitemap_entry, sitemap_pages
-    from generator.site.pages import Views, site_pages
+    from generator.site.pages import site_pages
+    from generator.site.views import Views
 
     root = make_site(tmp_path, {f"{BLOG_DIR}/_blog.md": BLOG,
                                 **{f"{BLOG_DIR}/p{i}.md": post(f"p{i}", f"2023-07-08T10:{i:02d}:00-04:00")

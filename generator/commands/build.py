@@ -120,7 +120,8 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
                       started: float) -> BuildReport:
     from generator.site.depends import signature
     from generator.site.feeds import feed_pages, robots_page, sitemap_entry, sitemap_pages
-    from generator.site.pages import PageSpec, Views, site_pages
+    from generator.site.pages import PageSpec, site_pages
+    from generator.site.views import Views
     from generator.render.jinja import Renderer
 
     renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates")
@@ -147,7 +148,7 @@ def _render_and_write(root: Path, out: Path, config: Config, site: Site, read: P
 
     for spec in site_pages(site, config, views):
         sign(spec)
-        if spec.path != "404.html":
+        if spec.in_sitemap:
             entries.append(sitemap_entry(spec))
     for spec in feed_pages(site, config, views):
         sign(spec)

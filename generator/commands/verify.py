@@ -25,7 +25,6 @@ from generator.content.read import PostReader, load_site, read_blog
 from generator.core.paths import BLOG_FILE
 from generator.core.errors import Problem, SiteError
 from generator.core.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
-from generator.core.model import local_day
 from generator.core.urls import Urls
 
 
@@ -178,13 +177,13 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
         site = load_site(root / "content", config.tz(), drafts=True)
     except SiteError as error:
         return (), (Problem(error.path or "content", f"cannot check coverage: {error.message}"),)
-    urls = Urls(config.base_url)
+    urls = Urls(config.base_url, site.tz)
     where: dict[str, Path] = {}
     drafts: set[str] = set()
     read = PostReader()
     for entry in site.posts:
-        post = read(entry)
-        page = public / urls.file(urls.post(post, local_day(post.published, site.tz)))
+        post = read.post(entry)
+        page = public / urls.file(urls.post(post))
         for source in post.captures:
             where[source] = page
             if post.draft:

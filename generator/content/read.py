@@ -238,7 +238,7 @@ class ContentCache(Protocol):
 
 
 class PostReader:
-    """Full posts for the entries of a Site, read when a page needs them.
+    """Full posts for the entries of a Site, read when a page needs them (a PostSource).
 
     From the content cache when it holds them (no YAML to parse), otherwise
     from the file. The last `keep` are kept, because a post is shown by its
@@ -248,7 +248,7 @@ class PostReader:
         self._cache = cache
         self._whole = functools.lru_cache(maxsize=keep)(self._read)
 
-    def __call__(self, entry: PostEntry) -> Post:
+    def post(self, entry: PostEntry) -> Post:
         if isinstance(entry, Post):
             return entry
         return self._whole(entry.source, entry.blog, entry.digest)

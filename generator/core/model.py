@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from generator.core.slugs import legacy_topic_slug, topic_slug, unique
 
@@ -114,6 +114,19 @@ class Post(PostEntry):
                          topics=tuple(sys.intern(name) for name in self.topics),
                          blog=sys.intern(self.blog), position=self.position, draft=self.draft,
                          source=self.source, digest=self.digest)
+
+
+class PostSource(Protocol):
+    """Whole posts for the entries of a loaded `Site`, read-only.
+
+    The build loads content/ into a Site of entries first, then renders; pages
+    ask a PostSource for a post's body and fields while they render, and
+    nothing they do can change what was loaded (content/read.py's PostReader
+    is the real one)."""
+
+    def post(self, entry: PostEntry) -> Post:
+        """The whole post of `entry` (the same file, as loaded)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from urllib.parse import urlsplit
 
-from generator.core.model import PostEntry, Topic
+from generator.core.model import PostEntry, Topic, local_day
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -20,6 +20,7 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 @dataclass(frozen=True, slots=True)
 class Urls:
     base_url: str  # ends with "/"
+    tz: tzinfo  # the site's time zone: a post's permalink is under its local day
     base_path: str = ""  # its path part; computed once (links are made tens of thousands of times)
 
     def __post_init__(self) -> None:
@@ -30,9 +31,10 @@ class Urls:
     def day(day: date, page: int = 1) -> str:
         return f"{day:%Y/%m/%d}/" + (f"page/{page}/" if page > 1 else "")
 
-    @staticmethod
-    def post(post: PostEntry, day: date) -> str:
-        return f"{day:%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
+    def post(self, post: PostEntry) -> str:
+        """The permalink: the post's day in the site's time zone, then its id
+        without the date it starts with (the one rule; nothing else makes it)."""
+        return f"{local_day(post.published, self.tz):%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
 
     @staticmethod
     def blog(slug: str) -> str:
@@ -45,11 +47,20 @@ class Urls:
 
     @staticmethod
     def topic(topic: Topic, page: int = 1) -> str:
-        return f"topics/{topic.slug}/" + (f"page/{page}/" if page > 1 else "")
+        return Urls.topic_at(topic.slug, page)
+
+    @staticmethod
+    def topic_at(slug: str, page: int = 1) -> str:
+        """A topic's page under `slug` (also a legacy slug, for redirects)."""
+        return f"topics/{slug}/" + (f"page/{page}/" if page > 1 else "")
 
     @staticmethod
     def topic_feed(topic: Topic) -> str:
-        return f"topics/{topic.slug}/feed.xml"
+        return Urls.topic_feed_at(topic.slug)
+
+    @staticmethod
+    def topic_feed_at(slug: str) -> str:
+        return f"topics/{slug}/feed.xml"
 
     # Turning a location into an output file, a link, or a full URL.
     @staticmethod

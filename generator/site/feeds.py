@@ -9,14 +9,15 @@ topic, and a template keeps feeds themable like every other page.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import overload
 
 from generator.core.config import Config
 from generator.core.model import PostEntry, Site
-from generator.site.pages import Context, PageSpec, PostView, Views, digest, site_view
 from generator.core.urls import Urls
+from generator.site.pages import Context, PageSpec, digest
+from generator.site.views import PostView, Views, site_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +45,16 @@ def feed_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
                         make_context=context)
 
     yield feed("feed.xml", config.title, config.description, urls.absolute(""), site.posts)
+    current = {topic.slug for topic in site.topics}
     for topic in site.topics:
-        yield feed(urls.topic_feed(topic), f"{config.title}: {topic.name}",
-                   f"Posts about {topic.name}", urls.absolute(urls.topic(topic)),
-                   tuple(reversed(topic.posts)))
+        spec = feed(urls.topic_feed(topic), f"{config.title}: {topic.name}",
+                    f"Posts about {topic.name}", urls.absolute(urls.topic(topic)),
+                    tuple(reversed(topic.posts)))
+        yield spec
+        if topic.legacy_slug != topic.slug and topic.legacy_slug not in current:
+            # The feed readers subscribed to under the topic's old slug keep getting
+            # it there; its rel=self link names the new address.
+            yield replace(spec, path=urls.topic_feed_at(topic.legacy_slug))
 
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol requires
@@ -63,7 +70,7 @@ def sitemap_pages(pages: list[tuple[str, datetime | None]], config: Config,
                   limit: int = SITEMAP_LIMIT) -> list[PageSpec]:
     """sitemap.xml listing `pages` (every HTML page but 404.html); past `limit`
     URLs, sitemap.xml becomes a sitemap index of sitemap-1.xml, sitemap-2.xml, …"""
-    urls = Urls(config.base_url)
+    urls = Urls(config.base_url, config.tz())
     pages = sorted(pages, key=lambda page: page[0].removesuffix("index.html"))
 
     def spec(path: str, template: str, listed: list[tuple[str, datetime | None]]) -> PageSpec:
@@ -110,7 +117,7 @@ class _Entries(Sequence[SitemapEntry]):
 
 
 def robots_page(config: Config) -> PageSpec:
-    urls = Urls(config.base_url)
+    urls = Urls(config.base_url, config.tz())
     return PageSpec(path="robots.txt", template="robots.txt", key="",
                     make_context=lambda: {"sitemap": urls.absolute("sitemap.xml")})
 

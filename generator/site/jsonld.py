@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.core.config import Config
 from generator.core.model import Blog
-from generator.site.pages import PostView
+from generator.site.views import PostView
 from generator.core.urls import Urls
 
 
@@ -46,7 +46,7 @@ def article(view: PostView, blog: Blog | None, config: Config) -> dict[str, Any]
 
 def live_blog(blog: Blog, views: Sequence[PostView], config: Config) -> dict[str, Any]:
     """schema.org LiveBlogPosting for a live blog page, its posts as liveBlogUpdate items."""
-    urls = Urls(config.base_url)
+    urls = Urls(config.base_url, config.tz())
     times = sorted(v.post.published for v in views)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
