@@ -1,12 +1,13 @@
 """`liveblog import`: captures → content/<blog>/*.md and captures/.
 
-Reads each new capture and parses it (pure, `capture.parse_capture`); then,
-for every blog it touches, re-parses all captures recorded for that blog and
-folds them in capture-time order (`merge.merge`), so the result does not
-depend on import order. Everything that changed (post files, _blog.md, the
-raw captures, both fixity manifests) is written in one atomic step
-(`output.write_files_atomically`). A post file's `topics` and `draft`, when
-edited by hand, survive a re-import; every other field comes from captures.
+Reads each new capture and parses it by the importer its content calls for
+(ingest/sniff.py); then, for every blog it touches, re-parses all captures
+recorded for that blog and folds them in capture-time order
+(content/merge.py), so the result does not depend on import order.
+Everything that changed (post files, _blog.md, the raw captures, both fixity
+manifests) is written in one atomic step (publish/atomic.py). A post file's
+`topics` and `draft`, when edited by hand, survive a re-import; every other
+field comes from captures.
 """
 
 from __future__ import annotations
@@ -16,24 +17,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from generator import __version__
-from generator.core import frontmatter
-from generator.ingest.record import CaptureWarning, ParsedCapture
-from generator.ingest.text.parse import decode_capture, parse_capture
+from generator.content.existing import ExistingBlog, read_existing
+from generator.content.merge import MergedPost, merge
+from generator.content.write import blog_file, declared_posts, is_partial, only_moved, post_file, post_meta
 from generator.core.config import Config
 from generator.core.errors import SiteError
-from generator.core.paths import BLOG_FILE, CAPTURES_DIR, read_bytes, read_text_if_there
-from generator.core.fixity import MANIFEST, parse_manifest, sha256_bytes, manifest_text
-from generator.content.merge import CaptureInfo, ExistingPost, MergedPost, merge
+from generator.core.fixity import MANIFEST, manifest_text, parse_manifest, sha256_bytes
+from generator.core.model import CaptureRecord
+from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
+from generator.ingest import sniff
+from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
-from generator.content.write import blog_meta, declared_count, is_partial, post_file
 
 IMPORTER = f"liveblog {__version__}"
-# Lines that only say where a post stands in its captures: a rewrite that
-# changes nothing else counts as "unchanged" (its text is the same).
-_PROVENANCE = re.compile(r"^(position: \d+|captures: \[.*\])\n", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +54,32 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class _Source:
+    """One capture named on the command line: its bytes, record and parse."""
+
     path: Path
     data: bytes
-    info: CaptureInfo
+    record: CaptureRecord
     parsed: ParsedCapture
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    renumbered: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _BlogImport:
+    """One blog after folding in this import's captures."""
+
+    files: dict[Path, str]  # every post file and _blog.md, as they should be
+    counts: _Counts
+    posts: int
+    declared: int | None
+    partial: bool
+    first_seen: tuple[_Source, ...]  # the captures it had not recorded before
 
 
 def import_captures(
@@ -78,70 +98,62 @@ def import_captures(
     `progress(total)` is called with the number of captures and returns a
     callable invoked after each one is parsed (for a progress bar)."""
     site_root = config.root
-    content_dir = content_dir if content_dir is not None else site_root / "content"
+    content_dir = content_dir if content_dir is not None else site_root / CONTENT_DIR
     _rel(site_root, content_dir)
     if source_url is not None and not re.match(r"^https?://\S+$", source_url):
         raise SiteError(f"--source-url must be an http(s) URL, not {source_url!r}")
-    when = _parse_captured_at(captured_at)
-    tick = progress(len(captures)) if progress is not None else None
-    files: dict[str, bytes] = {}
-    sources: list[_Source] = []
-    notes: dict[str, list[str]] = {}
-    for path in captures:
-        source = _read_new(path, config, site_root, files, source_url, when)
-        files[source.info.file] = source.data
-        sources.append(source)
-        if tick is not None:
-            tick()
-
-    reports = []
+    sources = _read_all(config, captures, source_url, _parse_captured_at(captured_at), progress)
+    files: dict[str, bytes] = {source.record.file: source.data for source in sources}
     by_blog: dict[str, list[_Source]] = {}
     for source in sources:
         by_blog.setdefault(source.parsed.blog.slug, []).append(source)
-    for slug, new in by_blog.items():
-        blog_dir = content_dir / slug
-        blog_files, counts, merged, first_seen = _import_blog(config, blog_dir, new)
-        if captured_at is None:
-            notes[slug] = [
-                f"{source.path}: no --captured-at given; recording the file's modification time "
-                f"{source.info.captured_at.isoformat() if source.info.captured_at else '?'}"
-                for source in first_seen
-            ]
-        files.update({_rel(site_root, path): text.encode("utf-8") for path, text in blog_files.items()})
-        latest = max((p for p in merged), key=lambda m: m.current.capture.order_key(), default=None)
-        declared = declared_count(blog_files[blog_dir / BLOG_FILE])
-        reports.append((slug, new, counts, len(merged), declared, latest is not None and is_partial(merged, declared)))
-
+    blogs = {slug: _import_blog(config, content_dir / slug, new) for slug, new in by_blog.items()}
+    for result in blogs.values():
+        files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
     _add_manifests(site_root, content_dir, files)
     written = write_files_atomically(site_root, files)
-    return tuple(
-        ImportReport(
-            captures=tuple(str(s.path) for s in new),
-            blog=slug,
-            posts=count,
-            declared=declared,
-            new=counts[0],
-            changed=counts[1],
-            unchanged=counts[2],
-            renumbered=counts[3],
-            partial=partial,
-            warnings=tuple((str(s.path), w) for s in new for w in s.parsed.warnings),
-            notes=tuple(notes.get(slug, ())),
-            written=written,
-        )
-        for slug, new, counts, count, declared, partial in reports
+    return tuple(_report(slug, by_blog[slug], result, captured_at is None, written)
+                 for slug, result in blogs.items())
+
+
+def _report(slug: str, new: Sequence[_Source], result: _BlogImport, no_time_given: bool,
+            written: tuple[str, ...]) -> ImportReport:
+    notes = [
+        f"{source.path}: no --captured-at given; recording the file's modification time "
+        f"{source.record.captured_at.isoformat() if source.record.captured_at else '?'}"
+        for source in result.first_seen
+    ] if no_time_given else []
+    return ImportReport(
+        captures=tuple(str(s.path) for s in new), blog=slug, posts=result.posts,
+        declared=result.declared, new=result.counts.new, changed=result.counts.changed,
+        unchanged=result.counts.unchanged, renumbered=result.counts.renumbered,
+        partial=result.partial, warnings=tuple((str(s.path), w) for s in new for w in s.parsed.warnings),
+        notes=tuple(notes), written=written,
     )
 
 
 # Reading captures ---------------------------------------------------------------
 
 def _parse(data: bytes, path: Path | str, config: Config) -> ParsedCapture:
-    text = decode_capture(data, source=str(path))
-    return parse_capture(text, source=str(path), zones=config.zone_map(),
-                         topic_rules=config.rules_map())
+    return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map())
 
 
-def _read_new(path: Path, config: Config, site_root: Path, planned: Mapping[str, bytes],
+def _read_all(config: Config, captures: Sequence[Path], source_url: str | None,
+              when: datetime | None | str,
+              progress: Callable[[int], Callable[[], None]] | None) -> list[_Source]:
+    tick = progress(len(captures)) if progress is not None else None
+    planned: dict[str, bytes] = {}
+    sources: list[_Source] = []
+    for path in captures:
+        source = _read_new(path, config, planned, source_url, when)
+        planned[source.record.file] = source.data
+        sources.append(source)
+        if tick is not None:
+            tick()
+    return sources
+
+
+def _read_new(path: Path, config: Config, planned: Mapping[str, bytes],
               source_url: str | None, when: datetime | None | str) -> _Source:
     data = read_bytes(path)
     parsed = _parse(data, path, config)
@@ -154,8 +166,8 @@ def _read_new(path: Path, config: Config, site_root: Path, planned: Mapping[str,
     else:
         assert isinstance(when, datetime)
         moment, how = when, "option"
-    info = CaptureInfo(
-        file=_capture_name(site_root, path.name, data, digest, planned),
+    record = CaptureRecord(
+        file=_capture_name(config.root, path.name, data, digest, planned),
         sha256=digest,
         size=len(data),
         source_url=source_url,
@@ -167,7 +179,7 @@ def _read_new(path: Path, config: Config, site_root: Path, planned: Mapping[str,
         partial=parsed.partial,
         importer=IMPORTER,
     )
-    return _Source(path, data, info, parsed)
+    return _Source(path, data, record, parsed)
 
 
 def _parse_captured_at(value: str | None) -> datetime | None | str:
@@ -206,125 +218,72 @@ def _rel(root: Path, path: Path) -> str:
 
 # One blog -----------------------------------------------------------------------
 
-def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]
-                 ) -> tuple[dict[Path, str], tuple[int, int, int, int], tuple[MergedPost, ...],
-                            list[_Source]]:
-    """The blog's files after folding in `new`; also which of `new` it had not recorded yet."""
-    blog_path = blog_dir / BLOG_FILE
-    old_blog = _read_existing(blog_path)
-    recorded = _recorded_captures(old_blog[0] if old_blog else {}, blog_path)
-    infos: dict[str, CaptureInfo] = {info.sha256: info for info in recorded}
-    first_seen: list[_Source] = []
+def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]) -> _BlogImport:
+    """The blog's files after folding `new` into every capture it recorded."""
+    existing = read_existing(blog_dir)
+    records = {r.sha256: r for r in (existing.blog.captures if existing.blog else ())}
     parsed: dict[str, ParsedCapture] = {}
+    first_seen: list[_Source] = []
     for source in new:
-        known = infos.get(source.info.sha256)
-        infos[source.info.sha256] = source.info if known is None else _refresh(known, source.info)
+        known = records.get(source.record.sha256)
+        records[source.record.sha256] = source.record if known is None else _refresh(known, source.record)
         if known is None:
             first_seen.append(source)
-        parsed[source.info.sha256] = source.parsed
-    root = config.root
-    for digest, info in infos.items():
+        parsed[source.record.sha256] = source.parsed
+    for digest, record in records.items():
         if digest not in parsed:
-            path = root / info.file
-            data = read_bytes(path)
-            if sha256_bytes(data) != digest:
-                raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
-                                path=path, hint="run `liveblog verify`")
-            parsed[digest] = _parse(data, info.file, config)
-    pairs = [(info, parsed[digest]) for digest, info in infos.items()]
+            parsed[digest] = _reparse(config, record, blog_dir / BLOG_FILE)
+    merged = merge([(record, parsed[digest]) for digest, record in records.items()], existing.posts)
+    files, counts = _post_files(blog_dir, merged, existing)
+    ordered = sorted(records.values(), key=CaptureRecord.order_key)
+    archived = len(existing.names | {path.name for path in files})
+    description = existing.blog.description if existing.blog else ""
+    files[blog_dir / BLOG_FILE] = blog_file(parsed[ordered[-1].sha256], ordered, archived, merged,
+                                            description)
+    declared = declared_posts(ordered)
+    return _BlogImport(files, counts, len(merged), declared, is_partial(merged, declared),
+                       tuple(first_seen))
 
-    existing_posts, old_files = _existing_posts(blog_dir)
-    merged = merge(pairs, existing_posts)
+
+def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCapture:
+    """A capture the blog recorded earlier, read again from captures/ (and checked)."""
+    path = config.root / record.file
+    data = read_bytes(path)
+    if sha256_bytes(data) != record.sha256:
+        raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
+                        path=path, hint="run `liveblog verify`")
+    return _parse(data, record.file, config)
+
+
+def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog
+                ) -> tuple[dict[Path, str], _Counts]:
+    """Every merged post's file, and how many are new, changed or unchanged."""
     files: dict[Path, str] = {}
-    new_count = changed = unchanged = renumbered = 0
+    new = changed = unchanged = renumbered = 0
     for post in merged:
-        path = blog_dir / f"{post.id}.md"
-        old = old_files.get(post.id)
-        text = post_file(post, blog_dir.name, old[0] if old else None)
-        files[path] = text
+        old = existing.files.get(post.id)
+        meta = post_meta(post, blog_dir.name, old.meta if old else None)
+        text = post_file(meta, post)
+        files[blog_dir / f"{post.id}.md"] = text
         if old is None:
-            new_count += 1
-        elif old[1] == text:
+            new += 1
+        elif old.text == text:
             unchanged += 1
-        elif _PROVENANCE.sub("", old[1]) == _PROVENANCE.sub("", text):
+        elif only_moved(meta, post, old.meta, old.text):
             unchanged += 1
             renumbered += 1
         else:
             changed += 1
-    ordered = sorted(infos.values(), key=CaptureInfo.order_key)
-    latest = parsed[ordered[-1].sha256]
-    on_disk = {p.name for p in blog_dir.glob("*.md") if p.name != BLOG_FILE} if blog_dir.is_dir() else set()
-    archived = len(on_disk | {p.name for p in files})
-    description = ""
-    if old_blog is not None:
-        _meta, description, _line = frontmatter.split(old_blog[1], blog_path)
-    files[blog_path] = frontmatter.join(blog_meta(latest, ordered, archived, merged), description)
-    return files, (new_count, changed, unchanged, renumbered), merged, first_seen
+    return files, _Counts(new, changed, unchanged, renumbered)
 
 
-def _refresh(old: CaptureInfo, new: CaptureInfo) -> CaptureInfo:
+def _refresh(old: CaptureRecord, new: CaptureRecord) -> CaptureRecord:
     """Re-importing a recorded capture keeps its record, except what the options now say."""
     if new.source_url is not None:
         old = replace(old, source_url=new.source_url)
     if new.captured_at_from != "file modification time":
         old = replace(old, captured_at=new.captured_at, captured_at_from=new.captured_at_from)
     return old
-
-
-def _read_existing(path: Path) -> tuple[dict[str, Any], str] | None:
-    text = read_text_if_there(path)
-    if text is None:
-        return None
-    meta, _body, _line = frontmatter.split(text, path)
-    return meta, text
-
-
-def _existing_posts(blog_dir: Path) -> tuple[list[ExistingPost], dict[str, tuple[dict[str, Any], str]]]:
-    posts: list[ExistingPost] = []
-    files: dict[str, tuple[dict[str, Any], str]] = {}
-    if not blog_dir.is_dir():
-        return posts, files
-    for path in sorted(blog_dir.glob("*.md")):
-        if path.name == BLOG_FILE:
-            continue
-        found = _read_existing(path)
-        assert found is not None
-        meta, text = found
-        post_id, published = meta.get("id"), meta.get("published")
-        if not isinstance(post_id, str) or not isinstance(published, datetime):
-            continue  # not ours to match; `liveblog build` reports it
-        _m, body, _l = frontmatter.split(text, path)
-        sources = meta.get("captures")
-        posts.append(ExistingPost(
-            id=post_id, published=published, title=str(meta.get("title", "")), text=body.strip(),
-            sources=tuple(str(s) for s in sources) if isinstance(sources, list) else (),
-        ))
-        files[post_id] = (meta, text)
-    return posts, files
-
-
-def _recorded_captures(meta: Mapping[str, Any], path: Path) -> list[CaptureInfo]:
-    entries = meta.get("captures")
-    if entries is None:
-        return []
-    if not isinstance(entries, list):
-        raise SiteError("'captures' must be a list of capture records", path=path,
-                        line=frontmatter.key_line(path.read_text(encoding="utf-8"), "captures"))
-    records = []
-    for entry in entries:
-        try:
-            records.append(CaptureInfo(
-                file=str(entry["file"]), sha256=str(entry["sha256"]), size=int(entry["size"]),
-                source_url=entry.get("source_url"), captured_at=entry.get("captured_at"),
-                captured_at_from=str(entry.get("captured_at_from", "unknown")),
-                updated=entry.get("updated"), declared_posts=entry.get("declared_posts"),
-                found_posts=int(entry.get("found_posts", 0)), partial=bool(entry.get("partial", False)),
-                importer=str(entry.get("importer", "")),
-            ))
-        except (KeyError, TypeError, ValueError) as error:
-            raise SiteError(f"a capture record is incomplete ({error})", path=path,
-                            line=frontmatter.key_line(path.read_text(encoding="utf-8"), "captures")) from None
-    return records
 
 
 # Manifests ----------------------------------------------------------------------

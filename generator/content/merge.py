@@ -24,39 +24,18 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
+from generator.core.model import CaptureRecord
 from generator.core.slugs import unique
 from generator.ingest.record import CapturedPost, ParsedCapture, block_texts
 
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
 SIMILAR = 0.6  # text similarity above which two copies at the same time are one post
 
 
 @dataclass(frozen=True, slots=True)
-class CaptureInfo:
-    """Provenance of one raw capture, as recorded in _blog.md."""
-
-    file: str  # "captures/<name>", relative to the site
-    sha256: str
-    size: int
-    source_url: str | None
-    captured_at: datetime | None
-    captured_at_from: str  # "option", "file modification time" or "unknown"
-    updated: datetime | None  # the page's "Updated …" line
-    declared_posts: int | None
-    found_posts: int
-    partial: bool
-    importer: str  # "liveblog 0.1.0"
-
-    def order_key(self) -> tuple[datetime, datetime, str]:
-        """Capture-time order: the page's own update time, then when it was saved."""
-        return (self.updated or self.captured_at or _EPOCH, self.captured_at or _EPOCH, self.sha256)
-
-
-@dataclass(frozen=True, slots=True)
 class Version:
-    capture: CaptureInfo
+    capture: CaptureRecord
     post: CapturedPost
 
     @property
@@ -124,7 +103,7 @@ def _score(post: CapturedPost, published: datetime, title: str, text: str) -> in
 
 
 def merge(
-    captures: Sequence[tuple[CaptureInfo, ParsedCapture]],
+    captures: Sequence[tuple[CaptureRecord, ParsedCapture]],
     existing: Sequence[ExistingPost] = (),
 ) -> tuple[MergedPost, ...]:
     ordered = sorted(captures, key=lambda item: item[0].order_key())

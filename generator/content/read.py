@@ -6,169 +6,35 @@ the first problem as a `SiteError` naming the file and the line of the key.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from generator.content.fields import Fields
+from generator.content.schema import BLOG_KEYS, POST_KEYS, read_capture, read_revision
 from generator.core import frontmatter
 from generator.core.errors import SiteError
 from generator.core.paths import BLOG_FILE, decode_text, read_bytes
-from generator.core.model import Blog, CaptureRecord, Post, PostEntry, Revision, Site, make_site
+from generator.core.model import Blog, Post, PostEntry, Site, make_site
 
-POST_KEYS = frozenset(
-    {"id", "title", "published", "byline", "authors", "location", "topics", "blog",
-     "position", "draft", "cut_off", "captures", "removed_in", "revisions"}
-)
-BLOG_KEYS = frozenset(
-    {"title", "series", "date", "authors", "outlet", "updated", "declared_posts",
-     "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256",
-     "captures"}
-)
+_BLOG_KEYS = frozenset(BLOG_KEYS)
+_POST_KEYS = frozenset(POST_KEYS)
 
 
-@dataclass(frozen=True, slots=True)
-class _Fields:
-    """Typed access to one file's front matter; every failure names file and line."""
-
-    meta: dict[str, Any]
-    text: str
-    path: Path
-    parent: str | None = None  # for a record inside a list: the list's key
-
-    def fail(self, key: str, message: str, hint: str | None = None) -> SiteError:
-        line = frontmatter.key_line(self.text, self.parent or key) or 1
-        name = f"{self.parent}: {key}" if self.parent else key
-        return SiteError(f"'{name}': {message}", path=self.path, line=line, hint=hint)
-
-    def check_keys(self, known: frozenset[str]) -> None:
-        for key in self.meta:
-            if not isinstance(key, str) or key not in known:
-                close = difflib.get_close_matches(str(key), sorted(known), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else None
-                raise self.fail(str(key), "unknown key", hint)
-
-    def text_(self, key: str, *, required: bool = False) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            if required and self.parent:
-                raise self.fail(key, "missing")
-            if required:
-                raise SiteError(f"missing '{key}'", path=self.path, line=2)
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise self.fail(key, "must be a list of strings, like [A, B]")
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(key, f"every item must be a non-empty string, not {item!r}")
-        return tuple(value)
-
-    def moment(self, key: str, *, required: bool = False) -> datetime | None:
-        value = self.meta.get(key)
-        if value is None:
-            if required:
-                raise SiteError(f"missing '{key}'", path=self.path, line=2,
-                                hint="add an ISO 8601 time like 2023-07-08T11:29:00-04:00")
-            return None
-        if isinstance(value, str):
-            try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                raise self.fail(key, f"not an ISO 8601 time: {value!r}") from None
-        if not isinstance(value, datetime):
-            raise self.fail(key, "must be a time like 2023-07-08T11:29:00-04:00")
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise self.fail(key, "has no UTC offset", hint="write it like 2023-07-08T11:29:00-04:00")
-        return value
-
-    def day(self, key: str) -> date:
-        value = self.meta.get(key)
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                raise self.fail(key, f"not a date like 2023-07-08: {value!r}") from None
-        if isinstance(value, datetime) or not isinstance(value, date):
-            if value is None:
-                raise SiteError(f"missing '{key}'", path=self.path, line=2)
-            raise self.fail(key, "must be a date like 2023-07-08")
-        return value
-
-    def records(self, key: str) -> list[_Fields]:
-        """A list of mappings (`captures:` of a blog, `revisions:` of a post)."""
-        value = self.meta.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise self.fail(key, "must be a list of records (key: value blocks)")
-        return [_Fields(item, self.text, self.path, key) for item in value]
-
-    def integer(self, key: str, default: int | None = None) -> int | None:
-        value = self.meta.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, "must be a whole number")
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
-
-def _capture_record(fields: _Fields) -> CaptureRecord:
-    file, sha256 = fields.text_("file", required=True), fields.text_("sha256", required=True)
-    assert file is not None and sha256 is not None
-    return CaptureRecord(
-        file=file,
-        sha256=sha256,
-        size=fields.integer("size", 0) or 0,
-        source_url=fields.text_("source_url"),
-        captured_at=fields.moment("captured_at"),
-        captured_at_from=fields.text_("captured_at_from") or "unknown",
-        updated=fields.moment("updated"),
-        declared_posts=fields.integer("declared_posts"),
-        found_posts=fields.integer("found_posts", 0) or 0,
-        partial=fields.flag("partial"),
-        importer=fields.text_("importer") or "",
-    )
-
-
-def _revision(fields: _Fields) -> Revision:
-    capture, text = fields.text_("capture", required=True), fields.text_("text", required=True)
-    assert capture is not None and text is not None
-    return Revision(capture=capture, updated=fields.moment("updated"), title=fields.text_("title"),
-                    byline=fields.text_("byline"), text=text)
-
-
-def _read(path: Path) -> tuple[_Fields, str, str]:
+def _read(path: Path) -> tuple[Fields, str, str]:
     data = read_bytes(path)
     text = decode_text(data, path)
     meta, body, _line = frontmatter.split(text, path)
-    return _Fields(meta, text, path), body, hashlib.sha256(data).hexdigest()
+    return Fields(meta, text, path), body, hashlib.sha256(data).hexdigest()
 
 
 def read_blog(path: Path) -> Blog:
     fields, body, digest = _read(path)
-    fields.check_keys(BLOG_KEYS)
+    fields.check_keys(_BLOG_KEYS)
     title = fields.text_("title", required=True)
     assert title is not None
     return Blog(
@@ -186,7 +52,7 @@ def read_blog(path: Path) -> Blog:
         captured_at=fields.moment("captured_at"),
         capture=fields.text_("capture"),
         capture_sha256=fields.text_("capture_sha256"),
-        captures=tuple(_capture_record(item) for item in fields.records("captures")),
+        captures=tuple(read_capture(item) for item in fields.records("captures")),
         description=body.strip("\n"),
         source=str(path),
         digest=digest,
@@ -195,7 +61,7 @@ def read_blog(path: Path) -> Blog:
 
 def read_post(path: Path, blog: str) -> Post:
     fields, body, digest = _read(path)
-    fields.check_keys(POST_KEYS)
+    fields.check_keys(_POST_KEYS)
     post_id = fields.text_("id", required=True)
     title = fields.text_("title", required=True)
     published = fields.moment("published", required=True)
@@ -216,7 +82,7 @@ def read_post(path: Path, blog: str) -> Post:
         cut_off=fields.flag("cut_off"),
         captures=fields.strings("captures"),
         removed_in=fields.text_("removed_in"),
-        revisions=tuple(_revision(item) for item in fields.records("revisions")),
+        revisions=tuple(read_revision(item) for item in fields.records("revisions")),
         body=body.strip("\n"),
         source=str(path),
         digest=digest,

@@ -1,45 +1,42 @@
 """The front matter the importer writes: post files and _blog.md. Pure.
 
-From merged posts (merge.py) and capture records to the ordered key/value
-mappings that `frontmatter.join` turns into files. Key order here is the
-order in the files, so that re-importing gives byte-identical content.
+From merged posts (content/merge.py) and capture records to the files that
+`frontmatter.join` makes. Keys come in the schema's order (content/schema.py),
+so that re-importing the same capture gives byte-identical content.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.core import frontmatter
 from generator.content.markdown import body_markdown
-from generator.ingest.record import ParsedCapture
-from generator.content.merge import CaptureInfo, MergedPost, Version
+from generator.content.merge import MergedPost, Version
+from generator.content.schema import BLOG_KEYS, PLACE_KEYS, POST_KEYS, capture_meta, in_order
+from generator.core import frontmatter
+from generator.core.model import CaptureRecord
+from generator.ingest.record import CapturedPost, ParsedCapture
 
 
-def capture_record(info: CaptureInfo) -> dict[str, Any]:
-    return {
-        "file": info.file,
-        "sha256": info.sha256,
-        "size": info.size,
-        "source_url": info.source_url,
-        "captured_at": info.captured_at,
-        "captured_at_from": info.captured_at_from,
-        "updated": info.updated,
-        "declared_posts": info.declared_posts,
-        "found_posts": info.found_posts,
-        "partial": info.partial,
-        "importer": info.importer,
-    }
+def declared_posts(ordered: Sequence[CaptureRecord]) -> int | None:
+    """The most posts any capture of the blog declared ("16 Posts"), if any did."""
+    counts = [record.declared_posts for record in ordered if record.declared_posts is not None]
+    return max(counts) if counts else None
 
 
-def blog_meta(latest: ParsedCapture, ordered: Sequence[CaptureInfo], archived: int,
-               merged: Sequence[MergedPost]) -> dict[str, Any]:
+def is_partial(merged: Sequence[MergedPost], declared: int | None) -> bool:
+    """Fewer posts than declared, or one whose every copy is cut off."""
+    return (declared is not None and len(merged) < declared) or any(m.current.post.cut_off for m in merged)
+
+
+def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived: int,
+              merged: Sequence[MergedPost], description: str) -> str:
+    """_blog.md: the blog as its latest capture shows it, and every capture's record
+    (`ordered`: capture-time order)."""
     blog = latest.blog
     newest = ordered[-1]
-    declared_counts = [i.declared_posts for i in ordered if i.declared_posts is not None]
-    declared = max(declared_counts) if declared_counts else None
-    return {
+    declared = declared_posts(ordered)
+    meta = {
         "title": blog.title,
         "series": blog.series,
         "date": blog.date,
@@ -49,24 +46,18 @@ def blog_meta(latest: ParsedCapture, ordered: Sequence[CaptureInfo], archived: i
         "declared_posts": declared,
         "archived_posts": archived,
         "partial": True if is_partial(merged, declared) else None,
-        "source_url": newest.source_url or next((i.source_url for i in reversed(ordered) if i.source_url), None),
+        "source_url": newest.source_url or next((r.source_url for r in reversed(ordered) if r.source_url), None),
         "captured_at": newest.captured_at,
         "capture": newest.file,
         "capture_sha256": newest.sha256,
-        "captures": [capture_record(info) for info in ordered],
+        "captures": [capture_meta(record) for record in ordered],
     }
+    return frontmatter.join(in_order(meta, BLOG_KEYS), description)
 
 
-def is_partial(merged: Sequence[MergedPost], declared: int | None) -> bool:
-    return (declared is not None and len(merged) < declared) or any(m.current.post.cut_off for m in merged)
-
-
-def declared_count(blog_text: str) -> int | None:
-    match = re.search(r"^declared_posts: (\d+)$", blog_text, re.MULTILINE)
-    return int(match.group(1)) if match else None
-
-
-def post_file(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -> str:
+def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A post file's front matter. `topics` and `draft` edited by hand in the file
+    already there (`old_meta`) are kept; everything else comes from the captures."""
     current = post.current.post
     topics = list(current.topics)
     draft = None
@@ -92,10 +83,22 @@ def post_file(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -
         "removed_in": post.removed_in,
         "revisions": [_revision(v, current) for v in post.earlier] or None,
     }
-    return frontmatter.join(meta, body_markdown(current.blocks))
+    return in_order(meta, POST_KEYS)
 
 
-def _revision(version: Version, current: Any) -> dict[str, Any]:
+def post_file(meta: Mapping[str, Any], post: MergedPost) -> str:
+    return frontmatter.join(meta, body_markdown(post.current.post.blocks))
+
+
+def only_moved(meta: Mapping[str, Any], post: MergedPost, old_meta: Mapping[str, Any],
+               old_text: str) -> bool:
+    """Whether the file already there differs from the new one only in where the
+    post stands in its captures (`position`, `captures`): the post is unchanged."""
+    kept = {**meta, **{key: old_meta.get(key) for key in PLACE_KEYS}}
+    return post_file(kept, post) == old_text
+
+
+def _revision(version: Version, current: CapturedPost) -> dict[str, Any]:
     post = version.post
     return {
         "capture": version.capture.file,

@@ -11,31 +11,38 @@ import itertools
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any, Protocol
 
 from generator.core.slugs import legacy_topic_slug, topic_slug, unique
 
+_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+
 
 @dataclass(frozen=True, slots=True)
 class CaptureRecord:
-    """Provenance of one raw capture of a blog (from _blog.md `captures:`)."""
+    """Provenance of one raw capture of a blog: made by the importer, written under
+    `captures:` in _blog.md and read back by one schema (content/schema.py)."""
 
-    file: str  # "captures/<name>"
+    file: str  # "captures/<name>", relative to the site
     sha256: str
     size: int
     source_url: str | None
     captured_at: datetime | None
-    captured_at_from: str
-    updated: datetime | None
+    captured_at_from: str  # "option", "file modification time" or "unknown"
+    updated: datetime | None  # the page's own "Updated …" time
     declared_posts: int | None
     found_posts: int
     partial: bool
-    importer: str
+    importer: str  # "liveblog 0.1.0"
 
     @property
     def name(self) -> str:
         return self.file.rsplit("/", 1)[-1]
+
+    def order_key(self) -> tuple[datetime, datetime, str]:
+        """Capture-time order: the page's own update time, then when it was saved."""
+        return (self.updated or self.captured_at or _EPOCH, self.captured_at or _EPOCH, self.sha256)
 
 
 @dataclass(frozen=True, slots=True)

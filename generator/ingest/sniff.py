@@ -1,0 +1,89 @@
+"""Which importer reads this file: decided by its content, not its name.
+
+`sniff` looks at the first bytes of a capture and names its format; `read`
+hands the bytes to the importer for that format, which returns the one
+capture record (ingest/record.py). A format liveblog recognises but cannot
+import yet, and anything else, is refused with a message that says what the
+file is and what is supported, instead of a parser's confusion.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from generator.core.errors import SiteError
+from generator.ingest.record import ParsedCapture
+from generator.ingest.text.parse import decode_capture, parse_capture
+
+Importer = Callable[[bytes, str, Mapping[str, ZoneInfo], Mapping[str, tuple[str, ...]]], ParsedCapture]
+
+_HEAD = 4096
+_HTML = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
+_XML = re.compile(rb"\s*<\?xml\s", re.IGNORECASE)
+# Formats recognised by their first bytes (magic numbers), none of them importable.
+_MAGIC = (
+    (b"%PDF-", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"), (b"RIFF", "RIFF media file"), (b"\x7fELF", "program (ELF)"),
+)
+
+
+def _text(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
+          rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+    return parse_capture(decode_capture(data, source=source), source=source, zones=zones,
+                         topic_rules=rules)
+
+
+IMPORTERS: Mapping[str, Importer] = {"text capture": _text}
+
+
+def sniff(data: bytes) -> str:
+    """The format of a capture: "text capture", "HTML page", "WARC", "gzip'd WARC",
+    "WACZ", "ZIP archive", "JSON", "XML", …"""
+    head = data[:_HEAD].removeprefix(b"\xef\xbb\xbf")
+    if head.startswith(b"WARC/"):
+        return "WARC"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip'd WARC" if _gunzip_head(data).startswith(b"WARC/") else "gzip file"
+    if head.startswith(b"PK\x03\x04"):
+        return "WACZ" if b"datapackage.json" in data[-65_536:] or b"datapackage.json" in head else "ZIP archive"
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if _HTML.match(head):
+        return "HTML page"
+    if _XML.match(head):
+        return "XML document"
+    if head.lstrip()[:1] in (b"{", b"[") and _is_json(data):
+        return "JSON"
+    return "text capture"
+
+
+def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
+         topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+    """The capture record of a file, by the importer its content calls for."""
+    kind = sniff(data)
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise SiteError(f"{kind} is not a supported capture format; supported: {', '.join(IMPORTERS)}",
+                        path=source)
+    return importer(data, source, zones, topic_rules)
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:_HEAD], 64)
+    except (zlib.error, gzip.BadGzipFile):
+        return b""
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
