@@ -204,13 +204,13 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
       liveblog build --base-url https://example.github.io/liveblog-archive/
     """
     from generator.commands.build import build
+    from generator.commands.collector import BatchCollector
+    from generator.core.paths import cpus
 
     progress = Progress("rendering", obj.verbosity)
     try:
-        from generator.core.paths import cpus
-
         report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
-                       workers=jobs or cpus(), progress=progress)
+                       workers=jobs or cpus(), progress=progress, collector=BatchCollector())
     finally:
         progress.close()
     if report.incremental:
@@ -302,7 +302,7 @@ def verify_command(obj: Context, directory: Path | None, coverage: bool) -> None
       liveblog verify public --coverage
     """
     from generator.core.config import load_config
-    from generator.commands.verify import coverage as measure_coverage
+    from generator.commands.coverage import coverage as measure_coverage
     from generator.commands.verify import verify_site, verify_sources
 
     config = load_config(obj.site)

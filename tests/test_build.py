@@ -246,3 +246,57 @@ def test_the_home_page_lists_the_newest_blogs_and_live_lists_them_all_in_pages(t
     assert '<a href="/liveblog-archive/live/">Live blogs</a>' in home  # the site menu
     result = CliRunner().invoke(main, ["--site", str(root), "check"])
     assert result.exit_code == 0, result.output
+
+
+class _Spy:
+    """A Collector that records the build's phases and what the collector was doing."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bool, int]] = []
+
+    def _note(self, phase: str) -> None:
+        import gc
+
+        self.calls.append((phase, gc.isenabled(), gc.get_freeze_count()))
+
+    def loading(self) -> None:
+        self._note("loading")
+
+    def loaded(self) -> None:
+        self._note("loaded")
+
+    def rendering(self) -> None:
+        self._note("rendering")
+
+    def finished(self) -> None:
+        self._note("finished")
+
+
+def test_build_leaves_the_garbage_collector_to_its_caller(tmp_path: Path) -> None:
+    # serve builds on a thread beside the HTTP server's: build() itself must not
+    # switch the process-wide collector off or freeze other threads' objects.
+    from generator.commands.build import build
+
+    root = make_site(tmp_path / "site", {"content/2023-07-08-test-news/_blog.md": BLOG,
+                                         "content/2023-07-08-test-news/2023-07-08-1129-a.md":
+                                         post("2023-07-08-1129-a", "2023-07-08T11:29:00-04:00")})
+    spy = _Spy()
+    build(root, collector=spy)
+    assert spy.calls == [("loading", True, 0), ("loaded", True, 0), ("rendering", True, 0),
+                         ("finished", True, 0)]
+
+
+def test_the_build_command_pauses_the_collector_only_while_it_loads(tmp_path: Path) -> None:
+    import gc
+
+    from generator.commands.collector import BatchCollector
+
+    collector = BatchCollector()
+    collector.loading()
+    assert not gc.isenabled()
+    collector.loaded()
+    assert gc.get_freeze_count() > 0
+    collector.rendering()
+    assert gc.isenabled()
+    collector.finished()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -165,15 +165,9 @@ def test_a_failing_incremental_build_leaves_public_as_it_was(site: Path) -> None
 @pytest.mark.parametrize("mode", MODES)
 def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path, mode: str) -> None:
     serial = build(site, output=tmp_path / "serial", full=True, workers=1)
-    import generator.commands.build as module
-    saved = module.PARALLEL_FROM
-    module.PARALLEL_FROM = 1
-    try:
-        # Streaming: each forked worker reads whole posts from the content cache itself.
-        parallel = build(site, output=tmp_path / "parallel", full=True, workers=2,
-                         whole_posts_up_to=MODES[mode])
-    finally:
-        module.PARALLEL_FROM = saved
+    # Streaming: each forked worker reads whole posts from the content cache itself.
+    parallel = build(site, output=tmp_path / "parallel", full=True, workers=2,
+                     whole_posts_up_to=MODES[mode], parallel_from=1)
     assert snapshot(serial.output) == snapshot(parallel.output)
 
 

@@ -158,6 +158,36 @@ def test_a_template_syntax_error_is_reported_and_survived(served: Served) -> Non
     served.wait_for(lambda: "liveblog-build-error" not in served.get("2023/07/08/"), "recovery")
 
 
+def content_type(served: Served, path: str) -> str | None:
+    """The Content-Type of a file the server sends, or None while it is missing."""
+    try:
+        with urllib.request.urlopen(served.base + path, timeout=5) as response:
+            return str(response.headers["Content-Type"])
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def test_static_files_are_sent_with_their_content_types(served: Served) -> None:
+    expected = {
+        "photo.webp": "image/webp",
+        "font.woff2": "font/woff2",
+        "extra.css": "text/css; charset=utf-8",
+        "extra.js": "text/javascript; charset=utf-8",
+        "archive.tar.gz": "application/gzip",
+        "notes.unknown-suffix": "application/octet-stream",
+    }
+    static = served.root / "static"
+    static.mkdir(exist_ok=True)
+    for name in expected:
+        (static / name).write_bytes(b"\x00not really " + name.encode())
+    served.wait_for(lambda: all(content_type(served, f"static/{n}") for n in expected),
+                    "the rebuild with the new static files")
+    assert {name: content_type(served, f"static/{name}") for name in expected} == expected
+    assert content_type(served, "") == "text/html; charset=utf-8"
+
+
 @pytest.mark.parametrize("path", [
     "/liveblog-archive/../../../../etc/passwd",
     "/liveblog-archive/%2e%2e/%2e%2e/%2e%2e/etc/passwd",

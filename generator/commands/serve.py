@@ -21,6 +21,7 @@ import errno
 import html
 import http.server
 import json
+import mimetypes
 import signal
 import shutil
 import socket
@@ -149,7 +150,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data = path.read_bytes()
         except OSError:
             return self._not_found(head)
-        kind = _content_type(path)
+        kind = _content_type(self.server.types, path)
         if kind.startswith("text/html"):
             data = self._inject(data)
         self.send_response(status)
@@ -232,25 +233,43 @@ class _Server(http.server.ThreadingHTTPServer):
         self.base_path = base_path
         self.live = live
         self.log = log
+        self.types = _mime_types()
         super().__init__(address, _Handler, bind_and_activate=False)
 
     def log_request_line(self, line: str) -> None:
         pass  # quiet: the terminal is for builds and errors
 
 
-def _content_type(path: Path) -> str:
-    return {
-        ".html": "text/html; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-        ".js": "text/javascript; charset=utf-8",
-        ".xml": "application/xml",
-        ".txt": "text/plain; charset=utf-8",
-        ".json": "application/json",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".svg": "image/svg+xml",
-        ".ico": "image/x-icon",
-    }.get(path.suffix.lower(), "application/octet-stream")
+# Types of files a site serves whose entry in Python's table differs between versions
+# (3.11 has application/javascript, no strict .webp, no fonts) or that we keep as before (.xml).
+_SITE_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".webp": "image/webp",
+               ".avif": "image/avif", ".woff": "font/woff", ".woff2": "font/woff2",
+               ".ttf": "font/ttf", ".otf": "font/otf", ".xml": "application/xml"}
+_TEXT_TYPES = {"application/xml", "application/json", "image/svg+xml", "application/javascript"}
+# A compressed file is sent as stored (no Content-Encoding), so its type is the archive's,
+# as in http.server.SimpleHTTPRequestHandler.extensions_map.
+_COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
+
+
+def _mime_types() -> mimetypes.MimeTypes:
+    """A private table: Python's built-in types plus _SITE_TYPES, never /etc/mime.types or the
+    Windows registry (and not the global registry), so every machine answers the same."""
+    types = mimetypes.MimeTypes(filenames=())
+    for suffix, kind in _SITE_TYPES.items():
+        types.add_type(kind, suffix, strict=True)
+    return types
+
+
+def _content_type(types: mimetypes.MimeTypes, path: Path) -> str:
+    """The Content-Type header for a file: text types in UTF-8, unknown as octet-stream."""
+    kind, encoding = types.guess_type(path.name, strict=True)
+    if encoding is not None:
+        kind = _COMPRESSED.get(encoding)
+    if kind is None:
+        return "application/octet-stream"
+    if kind.startswith("text/") or kind in _TEXT_TYPES:
+        return f"{kind}; charset=utf-8"
+    return kind
 
 
 def _bind(host: str, port: int, tries: int, log: Callable[[str], None]) -> tuple[socket.socket, int]:

@@ -17,8 +17,10 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
+from generator.core.fixity import MANIFEST
 from generator.core.paths import STATE_DIR
 
 _KEEP_STATES = 8
@@ -94,3 +96,15 @@ def save_state(site_root: Path, out_dir: Path, state: BuildState) -> None:
     states = sorted((site_root / STATE_DIR).glob("build-*.*"), key=lambda p: p.stat().st_mtime)
     for old in states[:-_KEEP_STATES]:
         old.unlink(missing_ok=True)  # e.g. the temporary folders of past `serve` runs
+
+
+def output_stats(out: Path, only: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of the named outputs (and the manifest) that exist."""
+    stats: dict[str, tuple[int, int]] = {}
+    for rel in {*only, MANIFEST}:
+        try:
+            stat = (out / rel).stat()
+        except OSError:
+            continue
+        stats[rel] = (stat.st_mtime_ns, stat.st_size)
+    return stats

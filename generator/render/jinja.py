@@ -1,11 +1,14 @@
 """PageSpecs → a stream of (path, bytes): the only Jinja2 user.
 
 One `Renderer` per build holds the Jinja environment (templates/ of the site,
-StrictUndefined, autoescape) and a cache of rendered post bodies, so each
-post's Markdown is converted and sanitised once however many pages show it.
+then the theme's; StrictUndefined, autoescape), the globals and filters the
+templates use (registered here, in one place), and the template fingerprints
+that incremental builds compare. Post bodies are rendered once per build and
+text: a small in-memory cache, then the build's `CardStore` (cards.py).
 Post bodies may hold raw HTML from a capture: the HTML Markdown produces is
 cleaned with nh3 (Rust's ammonia, an allow-list sanitiser), so scripts,
-event handlers and javascript: URLs never reach a page or a feed.
+event handlers and javascript: URLs never reach a page or a feed. Parallel
+rendering uses the forked worker pool of pool.py.
 """
 
 from __future__ import annotations
@@ -15,17 +18,11 @@ import email.utils
 import functools
 import hashlib
 import json
-import multiprocessing
-import os
 import re
-import tempfile
-import traceback
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from multiprocessing.connection import Connection, wait
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
@@ -37,6 +34,8 @@ from generator.core.config import Config
 from generator.core.errors import SiteError
 from generator.core.paths import THEME
 from generator.render import markdown
+from generator.render.cards import CardStore
+from generator.render.pool import fan_out
 from generator.site import jsonld
 from generator.site.pages import PageSpec
 
@@ -233,127 +232,11 @@ class Renderer:
 
         Forked children inherit the renderer and the specs (each opens its own
         card store and content database); only results travel back through pipes."""
-        for batch in _fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
+        for batch in fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
             yield from batch
 
     def close(self) -> None:
         self._cards.close()
-
-
-class CardStore:
-    """The cards (and post bodies) rendered in this build, by key.
-
-    The last few hundred are kept in memory; all of them are appended to an
-    anonymous temporary file, with an index of where each one starts (its
-    key's hash → offset and length; the key is stored with the text and
-    compared on reading, so a hash collision is only a miss). A card is
-    rendered once however many pages list it, and memory stays flat however
-    large the archive. Each process (a forked renderer) opens its own."""
-
-    def __init__(self, keep: int = 500) -> None:
-        self._keep = keep
-        self._recent: OrderedDict[str, str] = OrderedDict()
-        self._index: dict[int, int] = {}  # hash(key) -> offset << 32 | length
-        self._file: IO[bytes] | None = None
-        self._end = 0
-        self._pid = 0
-
-    def get(self, key: str) -> str | None:
-        html = self._recent.get(key)
-        if html is not None:
-            self._recent.move_to_end(key)
-            return html
-        place = self._index.get(hash(key)) if self._pid == os.getpid() else None
-        if place is None:
-            return None
-        assert self._file is not None
-        stored = os.pread(self._file.fileno(), place & 0xFFFFFFFF, place >> 32).decode("utf-8")
-        stored_key, _, html = stored.partition("\0")
-        if stored_key != key:
-            return None
-        self._remember(key, html)
-        return html
-
-    def put(self, key: str, html: str) -> None:
-        if self._file is None or self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._file = tempfile.TemporaryFile(prefix="liveblog-cards-", buffering=0)
-            self._index = {}
-            self._recent.clear()
-            self._end = 0
-        data = f"{key}\0{html}".encode()
-        os.pwrite(self._file.fileno(), data, self._end)
-        self._index[hash(key)] = self._end << 32 | len(data)
-        self._end += len(data)
-        self._remember(key, html)
-
-    def _remember(self, key: str, html: str) -> None:
-        self._recent[key] = html
-        if len(self._recent) > self._keep:
-            self._recent.popitem(last=False)
-
-    def close(self) -> None:
-        if self._file is not None and self._pid == os.getpid():
-            self._file.close()
-        self._file = None
-        self._index = {}
-        self._recent.clear()
-
-
-def _fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[list[Any]]:
-    """Run job(i) for i in range(count) on forked workers; yield batches of results.
-
-    A SiteError in a worker is raised here, after the other workers are stopped."""
-    context = multiprocessing.get_context("fork")
-    pipes: list[Connection] = []
-    processes = []
-    for number in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(job, range(number, count, workers), sender),
-                                  daemon=True)
-        process.start()
-        sender.close()
-        pipes.append(receiver)
-        processes.append(process)
-    try:
-        open_pipes = list(pipes)
-        while open_pipes:
-            for ready in wait(open_pipes):
-                assert isinstance(ready, Connection)
-                kind, payload = ready.recv()
-                if kind == "batch":
-                    yield payload
-                elif kind == "done":
-                    open_pipes.remove(ready)
-                elif kind == "error":
-                    raise SiteError(*payload)
-                else:
-                    raise RuntimeError(f"a render worker failed:\n{payload}")
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-        for pipe in pipes:
-            pipe.close()
-
-
-def _work(job: Callable[[int], Any], indices: range, pipe: Connection) -> None:
-    batch: list[Any] = []
-    try:
-        for index in indices:
-            batch.append(job(index))
-            if len(batch) >= 64:
-                pipe.send(("batch", batch))
-                batch = []
-        pipe.send(("batch", batch))
-        pipe.send(("done", None))
-    except SiteError as error:
-        pipe.send(("error", (error.message, error.path, error.line, error.hint)))
-    except BaseException:  # a bug: report it with its traceback
-        pipe.send(("crash", traceback.format_exc()))
-    finally:
-        pipe.close()
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:

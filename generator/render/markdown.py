@@ -12,6 +12,11 @@ cmarkgfm's own `markdown_to_html` never frees the buffer cmark returns
 leaks about 3 kB per post: 300 MB on a 100,000-post archive. So the C
 function is called here directly and its buffer handed back to libc's
 `free`, the allocator cmark's default memory functions use.
+
+That reaches into `cmarkgfm._cmark`, a private module that may change in any
+release, so pyproject.toml pins cmarkgfm to exactly CMARKGFM_VERSION, and
+tests/test_markup.py fails loudly if the installed version, the pin or the
+functions used here drift apart.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import ctypes.util
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
+CMARKGFM_VERSION = "2025.10.22"  # the exact pin in pyproject.toml; see the docstring
 _OPTIONS = Options.CMARK_OPT_UNSAFE
 
 

@@ -1,0 +1,180 @@
+"""One build's plan: what changed → which pages → render → write.
+
+`BuildPlan` is made in a first pass over every page of the site: each page's
+signature (site/depends.py) from its key, without a context or a post body.
+A full build renders every page; an incremental one only the pages whose
+signature moved since the last build, and those whose output was changed or
+removed by hand. The plan then renders them (here, or on forked workers)
+and writes them: a full build into a new folder swapped in at the end, an
+incremental one staged beside the output and moved in once all rendered
+(publish/atomic.py). Either way a failed build leaves the output as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.core.config import Config
+from generator.core.fixity import MANIFEST
+from generator.core.model import Site
+from generator.core.paths import CAPTURES_DIR, THEME
+from generator.publish.atomic import Data, publish, tree_files, update_in_place
+from generator.publish.state import BuildState, output_stats
+from generator.render.jinja import Renderer
+from generator.site.depends import signature
+from generator.site.feeds import feed_pages, robots_page, sitemap_entry, sitemap_pages
+from generator.site.pages import PageSpec, site_pages
+from generator.site.views import Views
+
+KEEP_SPECS = 2_000  # pages to render an incremental build keeps from its first pass
+Stats = dict[str, tuple[int, int]]  # output path -> (mtime, size)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What writing the plan did to the output folder."""
+
+    hashes: dict[str, str]  # every output's sha256 (the manifest not counted)
+    stats: Stats  # every output's (mtime, size), the manifest's too
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+class BuildPlan:
+    """The pages and files of one build, their signatures, and which to render."""
+
+    def __init__(self, site: Site, config: Config, views: Views, renderer: Renderer,
+                 settings: str, state: BuildState | None, found: Stats) -> None:
+        self._site, self._config, self._views = site, config, views
+        self._state, self._found = state, found
+        # Signatures of the outputs still as the last build left them; None: a full build.
+        self.previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
+        self.wanted: dict[str, str] = {}  # every output -> its signature
+        self.todo: set[str] = set()  # what an incremental build renders
+        # An incremental build keeps the specs to render, unless there are many
+        # (a template change): then, like a full build, it makes them again.
+        self._kept: list[PageSpec] | None = [] if self.previous is not None else None
+        self._tail = self._sign_pages(renderer, settings)
+        self.copies = self._sign_copies(config.root)
+
+    @property
+    def incremental(self) -> bool:
+        return self.previous is not None
+
+    @property
+    def pages(self) -> int:
+        """How many pages this build renders."""
+        if self.previous is not None:
+            return len(self.todo)
+        return len(self.wanted) - len(self.copies) - 1  # not the copies, not .nojekyll
+
+    def _sign(self, spec: PageSpec, renderer: Renderer, settings: str) -> None:
+        self.wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
+        if self.previous is not None and self.previous.get(spec.path) != value:
+            self.todo.add(spec.path)
+            if self._kept is not None:
+                self._kept.append(spec)
+                if len(self._kept) > KEEP_SPECS:
+                    self._kept = None
+
+    def _sign_pages(self, renderer: Renderer, settings: str) -> list[PageSpec]:
+        """Sign every page; return the sitemap and robots.txt (made from the pages' list)."""
+        entries = []
+        for spec in site_pages(self._site, self._config, self._views):
+            self._sign(spec, renderer, settings)
+            if spec.in_sitemap:
+                entries.append(sitemap_entry(spec))
+        for spec in feed_pages(self._site, self._config, self._views):
+            self._sign(spec, renderer, settings)
+        tail = [*sitemap_pages(entries, self._config), robots_page(self._config)]
+        for spec in tail:
+            self._sign(spec, renderer, settings)
+        return tail
+
+    def _sign_copies(self, root: Path) -> dict[str, Path]:
+        """Static files (the site's over the theme's) and the raw captures, so anyone
+        can re-derive the site; copied when new or changed."""
+        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
+                  **tree_files(root / CAPTURES_DIR, CAPTURES_DIR)}
+        for rel, path in copies.items():
+            stat = path.stat()
+            self.wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"
+        self.wanted[".nojekyll"] = "empty"
+        return copies
+
+    def specs(self) -> Iterator[PageSpec]:
+        """The pages to render, made again (in site order) unless they were kept."""
+        if self._kept is not None:
+            yield from self._kept
+            return
+        site, config, views = self._site, self._config, self._views
+        for spec in itertools.chain(site_pages(site, config, views), feed_pages(site, config, views),
+                                    self._tail):
+            if self.previous is None or spec.path in self.todo:
+                yield spec
+
+    def render(self, renderer: Renderer, jobs: int, parallel_from: int,
+               progress: Callable[[int], Callable[[], None]] | None) -> Iterator[tuple[str, Data]]:
+        """Every output to write, rendered pages first, then the copies."""
+        files: Iterable[tuple[str, Data]]
+        if jobs > 1 and self.pages >= parallel_from and threading.active_count() == 1:
+            # Forking is safe only without other threads (`serve` builds on one thread).
+            files = renderer.render_parallel(list(self.specs()), jobs)
+        else:
+            files = renderer.render_all(self.specs())
+        if progress is not None:
+            files = _ticking(files, progress(self.pages))
+        yield from files
+        previous = self.previous
+        for rel, path in self.copies.items():
+            if previous is None or previous.get(rel) != self.wanted[rel]:
+                yield rel, path.read_bytes()
+        if previous is None or ".nojekyll" not in previous:
+            # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
+            yield ".nojekyll", b""
+
+    def write(self, files: Iterable[tuple[str, Data]], out: Path) -> Written:
+        """Write the rendered files: the whole site swapped in, or the changes staged."""
+        if self.previous is None:
+            hashes, stats = publish(files, out)
+            return Written(hashes, stats, tuple(sorted(hashes)), ())
+        assert self._state is not None
+        previous, state, found = self.previous, self._state, self._found
+        # Only outputs still as written may be skipped for having the same bytes.
+        trusted = {rel: digest for rel, digest in state.hashes.items()
+                   if found.get(rel) == state.stats.get(rel)}
+
+        def gone() -> Iterator[str]:  # read once every page is rendered
+            yield from sorted(set(previous) - set(self.wanted))
+
+        written, hashes, removed = update_in_place(files, gone(), out, trusted)
+        stats = {rel: stat for rel, stat in found.items() if rel not in removed}
+        stats.update(output_stats(out, written))
+        return Written(hashes, stats, tuple(sorted(written)), tuple(removed))
+
+
+def _still_valid(state: BuildState, found: Stats) -> dict[str, str] | None:
+    """The signatures of outputs still as the last build left them; None to start again.
+
+    An output edited or deleted by hand loses its signature, so it is rendered
+    again; a file added by hand is removed (it is not part of the site)."""
+    valid: dict[str, str] = {}
+    for rel, value in state.signatures.items():
+        if found.get(rel) == state.stats.get(rel):
+            valid[rel] = value
+    for rel in found:
+        if rel not in state.signatures and rel != MANIFEST:
+            valid[rel] = "stray"  # not wanted: the build removes it
+    if found.get(MANIFEST) != state.stats.get(MANIFEST):
+        return None  # the manifest was touched: start again
+    return valid
+
+
+def _ticking(files: Iterable[tuple[str, Data]], tick: Callable[[], None]) -> Iterator[tuple[str, Data]]:
+    for item in files:
+        yield item
+        tick()
