@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from generator.core.config import Config, load_config
 from generator.core.fixity import engine_fingerprint
@@ -23,6 +23,9 @@ from generator.core.model import PostSource, Site
 from generator.core.paths import SOURCE_FOLDERS, STATE_DIR, THEME, walk
 from generator.publish.atomic import check_output_target
 from generator.publish.state import BuildState, load_state, output_stats, save_state
+
+if TYPE_CHECKING:
+    from generator.content.cache import ContentStore
 
 
 WHOLE_POSTS_UP_TO = 25_000  # content files; a whole post takes about 5 kB of memory
@@ -92,31 +95,24 @@ def build(
     stamps = {name: walk(folder) for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
-    if (state is not None and state.settings == settings and state.inputs == inputs
-            and output_stats(out, state.stats) == state.stats):
-        # Nothing read has changed and every output is as written: nothing to do.
-        # (Only the recorded files are looked at; a file added to the output by
-        # hand is noticed and removed by the next build that renders anything.)
+    if state is not None and _nothing_to_do(out, state, settings, inputs):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
                            topics=state.counts[2], seconds=time.perf_counter() - started)
 
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content.cache import ContentStore
-    from generator.content.read import PostReader, load_site
 
     found = walk(out)
     # The stamps just taken, so the cache need not stat every content file again.
-    store = ContentStore(root, engine, stamps["content"])
+    store = ContentStore(root, engine, stamps.pop("content"))
     collector = collector if collector is not None else _LeaveAlone()
     try:
         collector.loading()
-        site = load_site(root / "content", config.tz(), drafts=drafts, cache=store,
-                         keep_whole=len(stamps["content"]) <= whole_posts_up_to, listing=stamps["content"])
-        store.loaded()  # whole posts parsed now are read back while their pages render
-        del stamps  # 100,000 posts: 60 MB
+        site, posts = _load(config, store, drafts=drafts, whole_posts_up_to=whole_posts_up_to)
+        del stamps
         collector.loaded()
-        written = _render_and_write(config, site, PostReader(store), state, found, out, settings,
+        written = _render_and_write(config, site, posts, state, found, out, settings,
                                     workers or 1, parallel_from, progress, collector)
     finally:
         collector.finished()
@@ -128,6 +124,27 @@ def build(
     return BuildReport(output=out, files=len(written.hashes), written=written.written,
                        removed=written.removed, incremental=written.incremental, posts=counts[0],
                        days=counts[1], topics=counts[2], seconds=time.perf_counter() - started)
+
+
+def _nothing_to_do(out: Path, state: BuildState, settings: str, inputs: str) -> bool:
+    """Nothing the build reads has changed and every output is as written.
+
+    Only the recorded files are looked at; a file added to the output by hand
+    is noticed and removed by the next build that renders anything."""
+    return (state.settings == settings and state.inputs == inputs
+            and output_stats(out, state.stats) == state.stats)
+
+
+def _load(config: Config, store: ContentStore, *, drafts: bool,
+          whole_posts_up_to: int) -> tuple[Site, PostSource]:
+    """content/ → the Site model, and the source pages read whole posts from."""
+    from generator.content.read import PostReader, load_site
+
+    listing = store.stamps
+    site = load_site(config.root / "content", config.tz(), drafts=drafts, cache=store,
+                     keep_whole=len(listing) <= whole_posts_up_to, listing=listing)
+    store.loaded()  # whole posts parsed now are read back while their pages render (100,000 posts: 60 MB)
+    return site, PostReader(store)
 
 
 @dataclass(frozen=True, slots=True)

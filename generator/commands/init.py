@@ -4,7 +4,7 @@ The skeleton (site.toml, Makefile, README.md, requirements.txt, .gitignore and
 the GitHub Pages workflow) is kept as real files in generator/skeleton/; the
 default theme's templates/ and static/ are copied in so the new site can edit
 them. Everything is written in one all-or-nothing step by
-`output.write_files_atomically`.
+`publish.atomic.write_files_atomically`.
 """
 
 from __future__ import annotations

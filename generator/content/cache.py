@@ -47,6 +47,11 @@ class ContentStore:
         self._pid = 0
         self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
 
+    @property
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """(mtime, size) of every content file, by path relative to content/ (until `loaded`)."""
+        return self._stamps
+
     def _key(self, path: str) -> str:
         return path[len(self._prefix):] if path.startswith(self._prefix) else path
 

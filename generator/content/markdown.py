@@ -65,7 +65,7 @@ def body_markdown(blocks: Sequence[Block]) -> str:
     Paragraphs are separated by one blank line; a lead-in is bold
     (``**Some context:** …``); a figure is a raw ``<figure class="photo">``
     block; a bullet list is ``- item`` lines. Text is escaped so that
-    Python-Markdown renders exactly the original characters. Empty blocks are
+    a CommonMark renderer (cmark-gfm) gives back exactly the original characters. Empty blocks are
     skipped; no blocks give ``"\\n"``.
     """
     chunks = [

@@ -90,7 +90,7 @@ def read_post(path: Path, blog: str) -> Post:
 
 
 class ContentCache(Protocol):
-    """Parsed content files kept between builds (state.ContentStore is the real one)."""
+    """Parsed content files kept between builds (content/cache.py ContentStore is the real one)."""
 
     def lookup(self, rel: str) -> Blog | PostEntry | None:
         """The record of a file (path relative to content/) if it is unchanged

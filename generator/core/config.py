@@ -84,13 +84,49 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
     return parse_config(raw, path=path, text=text)
 
 
+class _Problems:
+    """Every problem found in site.toml, each with the line of its key."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self.found: list[tuple[int | None, str]] = []
+
+    def __call__(self, key: str, message: str) -> None:
+        self.found.append((_key_line(self._text, key), f"'{key}': {message}"))
+
+    def raise_any(self, path: Path) -> None:
+        if not self.found:
+            return
+        many = len(self.found) > 1
+        message = "; ".join((f"line {line}: " if line is not None and many else "") + text
+                            for line, text in self.found)
+        raise SiteError(message, path=path, line=self.found[0][0])
+
+
 def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
     """Validate a parsed TOML mapping. Pure; raises one SiteError listing every problem."""
-    problems: list[tuple[int | None, str]] = []
+    problem = _Problems(text)
+    values = _values(raw, problem)
+    zones = _zones(raw.get("zones", {"ET": "America/New_York"}), problem)
+    rules = _topic_rules(raw.get("topics", {}), problem)
+    problem.raise_any(path)
+    return Config(
+        title=values["title"],
+        base_url=values["base_url"],
+        language=values["language"],
+        timezone=values["timezone"],
+        post_order=values["post_order"],
+        feed_items=values["feed_items"],
+        posts_per_page=values["posts_per_page"],
+        description=values["description"],
+        zones=zones,
+        topic_rules=rules,
+        path=path,
+    )
 
-    def problem(key: str, message: str) -> None:
-        problems.append((_key_line(text, key), f"'{key}': {message}"))
 
+def _values(raw: dict[str, Any], problem: _Problems) -> dict[str, Any]:
+    """The top-level keys over their defaults, each checked."""
     values = dict(DEFAULTS)
     for key, value in raw.items():
         if key in _TABLES:
@@ -103,7 +139,6 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
             problem(key, f"must be {_type_name(expected)}, not {_type_name(type(value))}")
             continue
         values[key] = value
-
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", values["base_url"]):
         problem("base_url", "must be an absolute http(s) URL, like https://example.org/archive/")
     elif not values["base_url"].endswith("/"):
@@ -117,55 +152,38 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
         problem("timezone", f"unknown IANA time zone {values['timezone']!r}")
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", values["language"]):
         problem("language", "must be a language tag like 'en' or 'en-GB'")
+    return values
 
-    zones: list[tuple[str, str]] = []
-    raw_zones = raw.get("zones", {"ET": "America/New_York"})
-    if not isinstance(raw_zones, dict):
+
+def _zones(raw: Any, problem: _Problems) -> tuple[tuple[str, str], ...]:
+    """[zones]: label = "IANA/Zone", in file order."""
+    if not isinstance(raw, dict):
         problem("zones", "must be a table of LABEL = \"IANA/Zone\"")
-    else:
-        for label, name in raw_zones.items():
-            if not isinstance(name, str):
-                problem(label, f"zone label must map to a string, not {_type_name(type(name))}")
-            elif not _is_zone(name):
-                problem(label, f"unknown IANA time zone {name!r}")
-            else:
-                zones.append((label, name))
+        return ()
+    zones: list[tuple[str, str]] = []
+    for label, name in raw.items():
+        if not isinstance(name, str):
+            problem(label, f"zone label must map to a string, not {_type_name(type(name))}")
+        elif not _is_zone(name):
+            problem(label, f"unknown IANA time zone {name!r}")
+        else:
+            zones.append((label, name))
+    return tuple(zones)
 
-    rules: list[tuple[str, tuple[str, ...]]] = []
-    raw_topics = raw.get("topics", {})
-    if not isinstance(raw_topics, dict):
+
+def _topic_rules(raw: Any, problem: _Problems) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """[topics]: "Topic" = ["phrase", …], in file order."""
+    if not isinstance(raw, dict):
         problem("topics", "must be a table of \"Topic\" = [\"phrase\", …]")
-    else:
-        for topic, phrases in raw_topics.items():
-            if (
-                not isinstance(phrases, list)
-                or not phrases
-                or not all(isinstance(p, str) and p.strip() for p in phrases)
-            ):
-                problem(topic, "topic rule must be a non-empty list of phrases")
-            else:
-                rules.append((topic, tuple(p.strip() for p in phrases)))
-
-    if problems:
-        first_line = problems[0][0]
-        message = "; ".join(
-            (f"line {line}: " if line is not None and len(problems) > 1 else "") + text_
-            for line, text_ in problems
-        )
-        raise SiteError(message, path=path, line=first_line)
-    return Config(
-        title=values["title"],
-        base_url=values["base_url"],
-        language=values["language"],
-        timezone=values["timezone"],
-        post_order=values["post_order"],
-        feed_items=values["feed_items"],
-        posts_per_page=values["posts_per_page"],
-        description=values["description"],
-        zones=tuple(zones),
-        topic_rules=tuple(rules),
-        path=path,
-    )
+        return ()
+    rules: list[tuple[str, tuple[str, ...]]] = []
+    for topic, phrases in raw.items():
+        if (not isinstance(phrases, list) or not phrases
+                or not all(isinstance(p, str) and p.strip() for p in phrases)):
+            problem(topic, "topic rule must be a non-empty list of phrases")
+        else:
+            rules.append((topic, tuple(p.strip() for p in phrases)))
+    return tuple(rules)
 
 
 def _is_zone(name: str) -> bool:

@@ -1,6 +1,7 @@
-"""The only module that writes to disk.
+"""Writing the files of content/, captures/ and public/: all or nothing.
 
-Two disciplines, both "prepare everything, then swap":
+(Only the caches in .liveblog/ are written elsewhere, and losing them costs
+only time.) Two disciplines, both "prepare everything, then swap":
 
 * `write_files_atomically` (content/ and captures/): every new file is
   written into a staging folder first; only when all of them are written are

@@ -2,7 +2,7 @@
 
 A page's signature is a hash of its template (with every template it
 extends, includes or imports), the build settings, its path and its key
-(pages.py: a digest of what it shows, each post entering by its view key).
+(site/pages.py: a digest of what it shows, each post entering by its view key).
 Two builds give a page the same signature exactly when they would render it
 from the same inputs, so an incremental build renders only the pages whose
 signature moved: for a one-post edit, its permalink, its day, its blog, its

@@ -1,4 +1,4 @@
-"""Line recognisers for the plain-text capture format (private to `generator.capture`).
+"""Line recognisers for the plain-text capture format (private to the text importer, ingest/text/parse.py).
 
 Each function looks at one cleaned line (see `clean_line`) and either returns
 what the line means or ``None`` when the line is something else. A line that
