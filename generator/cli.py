@@ -17,6 +17,7 @@ import click
 
 from generator import __version__
 from generator.core.errors import SiteError
+from generator.core.paths import OUTPUT_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,7 @@ def check_command(obj: Context, directory: Path | None, base_url: str | None) ->
 
     if base_url is None:
         base_url = load_config(obj.site).base_url
-    root = directory if directory is not None else obj.site / "public"
+    root = directory if directory is not None else obj.site / OUTPUT_DIR
     report = check_site(root, base_url)
     for problem in report.problems:
         click.echo(str(problem), err=True)
@@ -306,7 +307,7 @@ def verify_command(obj: Context, directory: Path | None, coverage: bool) -> None
     from generator.commands.verify import verify_site, verify_sources
 
     config = load_config(obj.site)
-    public = directory if directory is not None else config.root / "public"
+    public = directory if directory is not None else config.root / OUTPUT_DIR
     reports = [verify_sources(config)]
     if directory is not None or public.is_dir() or coverage:
         reports.append(verify_site(public))

@@ -20,7 +20,8 @@ from pathlib import Path
 import bagit
 
 from generator import __version__
-from generator.core.config import Config
+from generator.core.config import CONFIG_NAME, Config
+from generator.core.paths import CAPTURES_DIR, CONTENT_DIR, OUTPUT_DIR
 from generator.core.errors import SiteError
 
 
@@ -35,12 +36,12 @@ def export_bag(config: Config, target: Path, *, with_site: bool = False) -> BagR
     root = config.root
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise SiteError("the bag folder exists and is not empty", path=target)
-    parts = [root / "captures", root / "content", root / "site.toml"]
+    parts = [root / CAPTURES_DIR, root / CONTENT_DIR, root / CONFIG_NAME]
     if with_site:
-        if not (root / "public").is_dir():
-            raise SiteError("no built site to include", path=root / "public",
+        if not (root / OUTPUT_DIR).is_dir():
+            raise SiteError("no built site to include", path=root / OUTPUT_DIR,
                             hint="run `liveblog build` first")
-        parts.append(root / "public")
+        parts.append(root / OUTPUT_DIR)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

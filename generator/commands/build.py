@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from generator.core.config import Config, load_config
 from generator.core.fixity import engine_fingerprint
 from generator.core.model import PostSource, Site
-from generator.core.paths import SOURCE_FOLDERS, STATE_DIR, THEME, walk
+from generator.core.paths import CONTENT_DIR, OUTPUT_DIR, SOURCE_FOLDERS, STATE_DIR, THEME, walk
 from generator.publish.atomic import check_output_target
 from generator.publish.state import BuildState, load_state, output_stats, save_state
 
@@ -88,7 +88,7 @@ def build(
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url)
     root = config.root
-    out = (output if output is not None else root / "public").absolute()
+    out = (output if output is not None else root / OUTPUT_DIR).absolute()
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])
     engine = engine_fingerprint()
     settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
@@ -105,7 +105,7 @@ def build(
 
     found = walk(out)
     # The stamps just taken, so the cache need not stat every content file again.
-    store = ContentStore(root, engine, stamps.pop("content"))
+    store = ContentStore(root, engine, stamps.pop(CONTENT_DIR))
     collector = collector if collector is not None else _LeaveAlone()
     try:
         collector.loading()
@@ -141,7 +141,7 @@ def _load(config: Config, store: ContentStore, *, drafts: bool,
     from generator.content.read import PostReader, load_site
 
     listing = store.stamps
-    site = load_site(config.root / "content", config.tz(), drafts=drafts, cache=store,
+    site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=drafts, cache=store,
                      keep_whole=len(listing) <= whole_posts_up_to, listing=listing)
     store.loaded()  # whole posts parsed now are read back while their pages render (100,000 posts: 60 MB)
     return site, PostReader(store)

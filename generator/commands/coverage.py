@@ -18,7 +18,7 @@ from generator.content.read import PostReader, load_site
 from generator.core.config import Config
 from generator.core.errors import Problem, SiteError
 from generator.core.model import Site
-from generator.core.paths import read_bytes
+from generator.core.paths import CONTENT_DIR, read_bytes
 from generator.core.urls import Urls
 from generator.ingest import sniff
 from generator.ingest.record import CapturedPost, Figure, block_texts
@@ -103,9 +103,9 @@ def page_text(path: Path) -> str:
 def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...], tuple[Problem, ...]]:
     """Each capture's coverage, and every sentence missing from the built pages."""
     try:
-        site = load_site(config.root / "content", config.tz(), drafts=True)
+        site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=True)
     except SiteError as error:
-        return (), (Problem(error.path or "content", f"cannot check coverage: {error.message}"),)
+        return (), (Problem(error.path or CONTENT_DIR, f"cannot check coverage: {error.message}"),)
     where, drafts = _post_pages(site, Urls(config.base_url, site.tz), public)
     results: list[CaptureCoverage] = []
     findings: list[Problem] = []

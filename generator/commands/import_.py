@@ -24,7 +24,7 @@ from generator.content.merge import MergedPost, merge
 from generator.content.write import blog_file, declared_posts, is_partial, only_moved, post_file, post_meta
 from generator.core.config import Config
 from generator.core.errors import SiteError
-from generator.core.fixity import MANIFEST, manifest_text, parse_manifest, sha256_bytes
+from generator.core.fixity import MANIFEST, manifest_text, read_manifest, sha256_bytes
 from generator.core.model import CaptureRecord
 from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
@@ -305,9 +305,7 @@ def _add_manifests(site_root: Path, content_dir: Path, files: dict[str, bytes]) 
 
     content_rel = _rel(site_root, content_dir)
     manifest_path = content_dir / MANIFEST
-    recorded: dict[str, str] = {}
-    if manifest_path.is_file():
-        recorded = parse_manifest(manifest_path.read_text(encoding="utf-8"), manifest_path)
+    recorded = read_manifest(manifest_path) or {}
     prefix = f"{content_rel}/"
     for rel, data in files.items():
         if rel.startswith(prefix):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.core.config import Config
 from generator.content.read import read_blog
-from generator.core.paths import BLOG_FILE
+from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR
 from generator.core.errors import Problem, SiteError
 from generator.core.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
 
@@ -63,7 +63,7 @@ def verify_sources(config: Config) -> VerifyReport:
     root = config.root
     findings: list[Problem] = []
     checked: dict[str, int] = {}
-    captures_dir, content_dir = root / "captures", root / "content"
+    captures_dir, content_dir = root / CAPTURES_DIR, root / CONTENT_DIR
     checked["captures"] = checked["content files"] = 0
     if captures_dir.is_dir():
         found, count = verify_tree(captures_dir, "captures")

@@ -19,6 +19,7 @@ THEME = PACKAGE / "theme"  # the default theme: templates/ and static/
 SKELETON = PACKAGE / "skeleton"  # what `liveblog init` writes besides the theme
 BLOG_FILE = "_blog.md"  # in each blog folder under content/: the blog itself
 CONTENT_DIR = "content"
+OUTPUT_DIR = "public"  # the default output folder
 CAPTURES_DIR = "captures"
 STATE_DIR = ".liveblog"  # what one build leaves for the next (git-ignored)
 SOURCE_FOLDERS = (CONTENT_DIR, "templates", "static", CAPTURES_DIR)  # a build's inputs
