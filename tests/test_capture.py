@@ -97,7 +97,8 @@ def test_sample_titles(sample: ParsedCapture) -> None:
 
 def test_sample_header(sample: ParsedCapture) -> None:
     blog = sample.blog
-    assert blog.title == "Ukrainian officials report gains around embattled eastern city of Bakhmut"
+    assert blog.title == "Russia-Ukraine news, July 8, 2023"
+    assert blog.headline == "Ukrainian officials report gains around embattled eastern city of Bakhmut"
     assert blog.series == "Russia-Ukraine news"
     assert blog.date == date(2023, 7, 8)
     assert blog.slug == "2023-07-08-russia-ukraine-news"

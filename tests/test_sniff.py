@@ -53,6 +53,6 @@ def test_every_importer_returns_the_one_record() -> None:
     from generator.ingest.record import ParsedCapture
 
     text = b"A blog\n\n11:29 a.m. ET, July 8, 2023\n\nA headline\n\nSome text.\n"
-    parsed = sniff.read(text, source="x.txt", zones={"ET": ZoneInfo("America/New_York")},
-                        topic_rules={})
+    (parsed,) = sniff.read(text, source="x.txt", zones={"ET": ZoneInfo("America/New_York")},
+                           topic_rules={})
     assert isinstance(parsed, ParsedCapture) and parsed.posts[0].title == "A headline"

@@ -116,12 +116,12 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
                 findings.append(Problem(record.file, "missing: cannot check its coverage"))
                 continue
             data = read_bytes(path)
-            parsed = sniff.read(data, source=record.file, zones=config.zone_map(),
-                                topic_rules=config.rules_map())
+            parsed = sniff.read_one(data, source=record.file, record_offset=record.record_offset,
+                                    zones=config.zone_map(), topic_rules=config.rules_map())
             lines = [normalise(line) for line in data.decode("utf-8", errors="replace").split("\n")]
             tally = _Tally()
             for captured in parsed.posts:
-                key = f"{record.file}#{captured.position}"
+                key = f"{record.ref}#{captured.position}"
                 if key not in drafts:  # a draft is held back on purpose: not published
                     findings += _post_coverage(captured, record.file, where.get(key), public, lines, tally)
             results.append(CaptureCoverage(record.file, tally.posts, tally.posts_found, tally.paragraphs,

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
-from generator.content.existing import ExistingBlog, read_existing
+from generator.content.existing import ExistingBlog, known_blogs, read_existing
 from generator.content.merge import MergedPost, merge
 from generator.content.write import blog_file, declared_posts, is_partial, only_moved, post_file, post_meta
 from generator.core.config import Config
@@ -27,7 +27,9 @@ from generator.core.errors import SiteError
 from generator.core.fixity import MANIFEST, manifest_text, read_manifest, sha256_bytes
 from generator.core.model import CaptureRecord
 from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
+from generator.core.slugs import unique
 from generator.ingest import sniff
+from generator.ingest.identity import identity_of, is_address, same_blog
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
 
@@ -54,12 +56,25 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class _Source:
-    """One capture named on the command line: its bytes, record and parse."""
+    """One capture from a file named on the command line (a web archive holds
+    several): the file's bytes, the capture's record, its parse and identity."""
 
     path: Path
     data: bytes
     record: CaptureRecord
     parsed: ParsedCapture
+    identity: str
+
+
+@dataclass
+class _Candidate:
+    """A blog a capture may belong to: in content/ already, or made by this import."""
+
+    folder: str
+    identity: str
+    outlet: str | None
+    names: set[str]  # its title and page headline
+    posts: set[str]  # its post ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +119,7 @@ def import_captures(
         raise SiteError(f"--source-url must be an http(s) URL, not {source_url!r}")
     sources = _read_all(config, captures, source_url, _parse_captured_at(captured_at), progress)
     files: dict[str, bytes] = {source.record.file: source.data for source in sources}
-    by_blog: dict[str, list[_Source]] = {}
-    for source in sources:
-        by_blog.setdefault(source.parsed.blog.slug, []).append(source)
+    by_blog = _by_blog(content_dir, sources)
     blogs = {slug: _import_blog(config, content_dir / slug, new) for slug, new in by_blog.items()}
     for result in blogs.values():
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
@@ -134,7 +147,7 @@ def _report(slug: str, new: Sequence[_Source], result: _BlogImport, no_time_give
 
 # Reading captures ---------------------------------------------------------------
 
-def _parse(data: bytes, path: Path | str, config: Config) -> ParsedCapture:
+def _parse(data: bytes, path: Path | str, config: Config) -> tuple[ParsedCapture, ...]:
     return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map())
 
 
@@ -145,41 +158,77 @@ def _read_all(config: Config, captures: Sequence[Path], source_url: str | None,
     planned: dict[str, bytes] = {}
     sources: list[_Source] = []
     for path in captures:
-        source = _read_new(path, config, planned, source_url, when)
-        planned[source.record.file] = source.data
-        sources.append(source)
+        found = _read_file(path, config, planned, source_url, when)
+        planned[found[0].record.file] = found[0].data
+        sources += found
         if tick is not None:
             tick()
     return sources
 
 
-def _read_new(path: Path, config: Config, planned: Mapping[str, bytes],
-              source_url: str | None, when: datetime | None | str) -> _Source:
+def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
+               source_url: str | None, when: datetime | None | str) -> list[_Source]:
+    """Every capture the file holds (one, but for a web archive)."""
     data = read_bytes(path)
-    parsed = _parse(data, path, config)
     digest = sha256_bytes(data)
+    file = _capture_name(config.root, path.name, data, digest, planned)
+    sources = []
+    for parsed in _parse(data, path, config):
+        moment, how = _when(parsed, when, path)
+        record = CaptureRecord(
+            file=file, sha256=digest, size=len(data),
+            source_url=parsed.source_url or source_url,
+            captured_at=moment, captured_at_from=how,
+            updated=parsed.blog.updated, declared_posts=parsed.blog.declared_posts,
+            found_posts=len(parsed.posts), partial=parsed.partial, importer=IMPORTER,
+            format=parsed.format, record_offset=parsed.record_offset,
+        )
+        identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
+        sources.append(_Source(path, data, record, parsed, identity))
+    return sources
+
+
+def _when(parsed: ParsedCapture, when: datetime | None | str, path: Path) -> tuple[datetime | None, str]:
+    """When the capture was taken, and how we know: the archive's record, the
+    --captured-at option, or the file's modification time."""
+    if parsed.captured_at is not None:
+        return parsed.captured_at, "archive record"
     if when is None:
-        moment: datetime | None = datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
-        how = "file modification time"
-    elif when == "unknown":
-        moment, how = None, "unknown"
-    else:
-        assert isinstance(when, datetime)
-        moment, how = when, "option"
-    record = CaptureRecord(
-        file=_capture_name(config.root, path.name, data, digest, planned),
-        sha256=digest,
-        size=len(data),
-        source_url=source_url,
-        captured_at=moment,
-        captured_at_from=how,
-        updated=parsed.blog.updated,
-        declared_posts=parsed.blog.declared_posts,
-        found_posts=len(parsed.posts),
-        partial=parsed.partial,
-        importer=IMPORTER,
-    )
-    return _Source(path, data, record, parsed)
+        return datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc), "file modification time"
+    if when == "unknown":
+        return None, "unknown"
+    assert isinstance(when, datetime)
+    return when, "option"
+
+
+def _by_blog(content_dir: Path, sources: Sequence[_Source]) -> dict[str, list[_Source]]:
+    """The captures grouped by the blog folder each belongs to (ingest/identity.py):
+    one already in content/, or a new one named at this, its first import."""
+    candidates = [
+        _Candidate(known.folder,
+                   known.blog.identity or identity_of(known.blog.source_url, known.blog.outlet, known.blog.title),
+                   known.blog.outlet, {known.blog.title, known.blog.headline_at_capture or known.blog.title},
+                   set(known.post_ids))
+        for known in known_blogs(content_dir)
+    ]
+    taken = {c.folder for c in candidates}
+    if content_dir.is_dir():
+        taken |= {p.name for p in content_dir.iterdir()}
+    groups: dict[str, list[_Source]] = {}
+    for source in sources:
+        blog = source.parsed.blog
+        names = {blog.title, blog.headline or blog.title}
+        ids = {post.id for post in source.parsed.posts}
+        match = next((c for c in candidates if same_blog(
+            source.identity, c.identity, outlets=(blog.outlet, c.outlet), names=(names, c.names),
+            posts=(ids, c.posts))), None)
+        if match is None:
+            match = _Candidate(unique(blog.slug, taken), source.identity, blog.outlet, set(), set())
+            candidates.append(match)
+        match.names |= names
+        match.posts |= ids
+        groups.setdefault(match.folder, []).append(source)
+    return groups
 
 
 def _parse_captured_at(value: str | None) -> datetime | None | str:
@@ -221,28 +270,39 @@ def _rel(root: Path, path: Path) -> str:
 def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]) -> _BlogImport:
     """The blog's files after folding `new` into every capture it recorded."""
     existing = read_existing(blog_dir)
-    records = {r.sha256: r for r in (existing.blog.captures if existing.blog else ())}
+    records = {r.key: r for r in (existing.blog.captures if existing.blog else ())}
     parsed: dict[str, ParsedCapture] = {}
     first_seen: list[_Source] = []
     for source in new:
-        known = records.get(source.record.sha256)
-        records[source.record.sha256] = source.record if known is None else _refresh(known, source.record)
+        known = records.get(source.record.key)
+        records[source.record.key] = source.record if known is None else _refresh(known, source.record)
         if known is None:
             first_seen.append(source)
-        parsed[source.record.sha256] = source.parsed
-    for digest, record in records.items():
-        if digest not in parsed:
-            parsed[digest] = _reparse(config, record, blog_dir / BLOG_FILE)
-    merged = merge([(record, parsed[digest]) for digest, record in records.items()], existing.posts)
+        parsed[source.record.key] = source.parsed
+    for key, record in records.items():
+        if key not in parsed:
+            parsed[key] = _reparse(config, record, blog_dir / BLOG_FILE)
+    merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts)
     files, counts = _post_files(blog_dir, merged, existing)
     ordered = sorted(records.values(), key=CaptureRecord.order_key)
     archived = len(existing.names | {path.name for path in files})
     description = existing.blog.description if existing.blog else ""
-    files[blog_dir / BLOG_FILE] = blog_file(parsed[ordered[-1].sha256], ordered, archived, merged,
-                                            description)
+    files[blog_dir / BLOG_FILE] = blog_file(parsed[ordered[-1].key], ordered, archived, merged,
+                                            description, _identity(new, existing))
     declared = declared_posts(ordered)
     return _BlogImport(files, counts, len(merged), declared, is_partial(merged, declared),
                        tuple(first_seen))
+
+
+def _identity(new: Sequence[_Source], existing: ExistingBlog) -> str:
+    """The blog's identity: the page's address once any capture gave it, else what
+    content/ recorded, else this import's outlet and title."""
+    addresses = [source.identity for source in new if is_address(source.identity)]
+    if addresses:
+        return addresses[-1]
+    if existing.blog is not None and existing.blog.identity:
+        return existing.blog.identity
+    return new[-1].identity
 
 
 def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCapture:
@@ -252,7 +312,8 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
     if sha256_bytes(data) != record.sha256:
         raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
                         path=path, hint="run `liveblog verify`")
-    return _parse(data, record.file, config)
+    return sniff.read_one(data, source=record.file, record_offset=record.record_offset,
+                          zones=config.zone_map(), topic_rules=config.rules_map())
 
 
 def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog

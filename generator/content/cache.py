@@ -205,15 +205,18 @@ def _pack_post(post: Any) -> bytes:
     return marshal.dumps((post.id, post.published.isoformat(), post.topics, post.blog, post.position,
                           post.draft, post.source, post.digest, post.title, post.byline, post.authors,
                           post.location, post.cut_off, post.captures, post.removed_in, revisions,
-                          post.body))
+                          post.body, post.source_id, post.time_unknown, post.time_derived,
+                          post.time_precision, post.headline_derived, post.truncated))
 
 
 def _unpack_post(data: bytes) -> Any:
     (post_id, published, topics, blog, position, draft, source, digest, title, byline, authors,
-     location, cut_off, captures, removed_in, revisions, body) = marshal.loads(data)
+     location, cut_off, captures, removed_in, revisions, body, source_id, time_unknown, time_derived,
+     time_precision, headline_derived, truncated) = marshal.loads(data)
     return Post(post_id, datetime.fromisoformat(published), topics, blog, position, draft, source,
                 digest, title, byline, authors, location, cut_off, captures, removed_in,
                 tuple(Revision(capture, datetime.fromisoformat(updated) if updated else None,
                                rev_title, rev_byline, text)
                       for capture, updated, rev_title, rev_byline, text in revisions),
-                body)
+                body, source_id, time_unknown, time_derived, time_precision, headline_derived,
+                truncated)

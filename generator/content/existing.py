@@ -37,6 +37,26 @@ class ExistingBlog:
     names: frozenset[str]  # every post file name in the folder
 
 
+@dataclass(frozen=True, slots=True)
+class KnownBlog:
+    """A blog folder of content/, as far as telling which blog a capture is of needs."""
+
+    folder: str
+    blog: Blog
+    post_ids: frozenset[str]  # its post files' names, without .md (ids, as the importer names them)
+
+
+def known_blogs(content_dir: Path) -> list[KnownBlog]:
+    """Every blog folder under `content_dir` that has a _blog.md, in name order."""
+    found: list[KnownBlog] = []
+    for blog_path in sorted(content_dir.glob(f"*/{BLOG_FILE}")) if content_dir.is_dir() else ():
+        if blog_path.parent.name.startswith("."):
+            continue
+        ids = frozenset(p.stem for p in blog_path.parent.glob("*.md") if p.name != BLOG_FILE)
+        found.append(KnownBlog(blog_path.parent.name, read_blog(blog_path), ids))
+    return found
+
+
 def read_existing(blog_dir: Path) -> ExistingBlog:
     blog_path = blog_dir / BLOG_FILE
     blog = read_blog(blog_path) if blog_path.is_file() else None
@@ -56,6 +76,7 @@ def read_existing(blog_dir: Path) -> ExistingBlog:
         posts.append(ExistingPost(
             id=post_id, published=published, title=str(meta.get("title", "")), text=body.strip(),
             sources=tuple(str(s) for s in sources) if isinstance(sources, list) else (),
+            source_id=meta["source_id"] if isinstance(meta.get("source_id"), str) else None,
         ))
         files[post_id] = PostFile(meta, text)
     return ExistingBlog(blog, tuple(posts), files, frozenset(names))

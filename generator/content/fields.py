@@ -106,6 +106,13 @@ class Fields:
             raise self.fail(key, "must be a whole number")
         return value
 
+    def choice(self, key: str, allowed: tuple[str, ...], *, default: str) -> str:
+        value = self.meta.get(key)
+        value = default if value is None else value
+        if value not in allowed:
+            raise self.fail(key, f"must be one of {', '.join(allowed)}")
+        return str(value)
+
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):

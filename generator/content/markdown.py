@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
 
-from generator.ingest.record import Block, BulletList, Figure, Paragraph
+from generator.ingest.record import Block, BulletList, Embed, Figure, Link, Paragraph, Quote
 
 _ENTITY_AMP = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 _INLINE_SPECIAL = re.compile(r"([`*_\[\]])")
@@ -26,10 +27,11 @@ def _escape_inline(text: str) -> str:
     return _INLINE_SPECIAL.sub(r"\\\1", text)
 
 
-def _escape_line(text: str) -> str:
-    """Escape inline markup, then what would start a block (heading, quote, list, rule)."""
+def _escape_line(text: str, links: Sequence[Link] = ()) -> str:
+    """Escape inline markup (keeping `links` as links), then what would start a
+    block (heading, quote, list, rule)."""
     lines = []
-    for line in _escape_inline(text).split("\n"):
+    for line in _inline(text, links).split("\n"):
         line = _ORDERED_START.sub(r"\1\\\2", line, count=1)
         if line[:1] in ("#", ">", "+", "-", "~", "="):
             line = "\\" + line
@@ -37,15 +39,56 @@ def _escape_line(text: str) -> str:
     return "\n".join(lines)
 
 
+_SCHEMES = ("http", "https", "mailto")
+# What may stay as it is in a link destination; anything else is percent-encoded.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def _inline(text: str, links: Sequence[Link]) -> str:
+    """`text` escaped, with each of `links` (over it) as a CommonMark link."""
+    out: list[str] = []
+    at = 0
+    for link in sorted(links, key=lambda k: k.start):
+        if link.start < at or link.end > len(text) or link.start >= link.end:
+            continue  # overlapping or out of range: keep the text plain
+        destination = _destination(link.href)
+        out.append(_escape_inline(text[at:link.start]))
+        linked = _escape_inline(text[link.start:link.end])
+        out.append(f"[{linked}](<{destination}>)" if destination else linked)
+        at = link.end
+    out.append(_escape_inline(text[at:]))
+    return "".join(out)
+
+
+def _destination(href: str) -> str | None:
+    """A safe link destination for `href`: http(s) or mailto only."""
+    if urlsplit(href.strip()).scheme.lower() not in _SCHEMES:
+        return None
+    return quote(href.strip(), safe=_URL_SAFE)
+
+
 def _escape_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\t", "&#9;")  # Markdown expands tabs
 
 
 def _figure_html(figure: Figure) -> str:
+    """A photo: its caption and credit; the image itself is never hot-linked, so a
+    photo whose address the capture names links to the original instead."""
     caption = f'<span class="caption">{_escape_html(figure.caption)}</span>'
     if figure.credit is not None:
         caption += f' <span class="credit">{_escape_html(figure.credit)}</span>'
+    original = _destination(figure.src) if figure.src else None
+    if original is not None:
+        caption += (f' <a class="not-archived" href="{html.escape(original)}">'
+                    "Image not archived: see the original</a>")
     return f'<figure class="photo">\n<figcaption>{caption}</figcaption>\n</figure>'
+
+
+def _quote_markdown(block: Quote) -> str:
+    lines = [f"> {line}" if line else ">" for line in _escape_line(block.text, block.links).split("\n")]
+    if block.cite:
+        lines += [">", f"> — {_escape_inline(block.cite)}"]
+    return "\n".join(lines)
 
 
 def _block_markdown(block: Block) -> str:
@@ -53,10 +96,15 @@ def _block_markdown(block: Block) -> str:
         return _figure_html(block)
     if isinstance(block, BulletList):
         return "\n".join(f"- {_escape_line(item)}" for item in block.items)
+    if isinstance(block, Quote):
+        return _quote_markdown(block)
+    if isinstance(block, Embed):
+        text = block.text or block.url
+        return _escape_line(text, [Link(0, len(text), block.url)])
     if block.lead_in is None:
-        return _escape_line(block.text)
+        return _escape_line(block.text, block.links)
     lead = f"**{_escape_inline(block.lead_in)}**"
-    return f"{lead} {_escape_inline(block.text)}" if block.text else lead
+    return f"{lead} {_inline(block.text, block.links)}" if block.text else lead
 
 
 def body_markdown(blocks: Sequence[Block]) -> str:

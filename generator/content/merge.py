@@ -6,7 +6,7 @@ takes all captures of a blog (in capture-time order, not import order) and
 the posts already in content/, and returns one `MergedPost` per post:
 
 * a post in a later capture is the same post as one in an earlier capture
-  when it has the same time and headline, or the same time and mostly the
+  when both carry the outlet's own post id and it is the same; else when it has the same time and headline, or the same time and mostly the
   same text, or (time corrected) the same headline;
 * its current text is the latest capture's, unless that copy is cut off
   and an earlier one is whole; earlier, different texts become revisions;
@@ -41,7 +41,7 @@ class Version:
     @property
     def source(self) -> str:
         """Where this copy stands: "captures/x.txt#3" (the 3rd post of that capture)."""
-        return f"{self.capture.file}#{self.post.position}"
+        return f"{self.capture.ref}#{self.post.position}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,7 @@ class ExistingPost:
     title: str
     text: str  # the body, as Markdown
     sources: tuple[str, ...]  # its `captures:` entries
+    source_id: str | None = None  # the outlet's own id of the post, if recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,10 @@ def _similar(a: str, b: str) -> bool:
         and matcher.ratio() >= SIMILAR
 
 
-def _score(post: CapturedPost, published: datetime, title: str, text: str) -> int:
+def _score(post: CapturedPost, published: datetime, title: str, text: str,
+           source_id: str | None = None) -> int:
+    if post.source_id is not None and source_id is not None:
+        return 4 if post.source_id == source_id else 0  # the outlet's own ids decide
     same_time = post.published == published
     if same_time and post.title == title:
         return 3
@@ -117,7 +121,7 @@ def merge(
                 if number in matched:
                     continue
                 latest = group[-1].post
-                score = _score(post, latest.published, latest.title, post_text(latest))
+                score = _score(post, latest.published, latest.title, post_text(latest), latest.source_id)
                 if score > best_score:
                     best, best_score = number, score
             version = Version(info, post)
@@ -136,7 +140,7 @@ def merge(
     for number, group in enumerate(groups):
         post_id = _existing_id(group, existing, claimed) or unique(group[0].post.id, taken)
         taken.add(post_id)
-        removed = ordered[last_seen[number] + 1][0].file if last_seen[number] + 1 < len(ordered) else None
+        removed = ordered[last_seen[number] + 1][0].ref if last_seen[number] + 1 < len(ordered) else None
         whole = [v for v in group if not v.post.cut_off]
         current = whole[-1] if whole else group[-1]
         merged.append(MergedPost(id=post_id, versions=tuple(group), current=current, removed_in=removed))
@@ -153,7 +157,7 @@ def _existing_id(group: Sequence[Version], existing: Sequence[ExistingPost], cla
             return post.id
     best, best_score = None, 1  # a bare headline match is not enough for an existing file
     for post in candidates:
-        score = max(_score(v.post, post.published, post.title, post.text) for v in group)
+        score = max(_score(v.post, post.published, post.title, post.text, post.source_id) for v in group)
         if score > best_score:
             best, best_score = post, score
     if best is not None:

@@ -56,6 +56,8 @@ def read_blog(path: Path) -> Blog:
         description=body.strip("\n"),
         source=str(path),
         digest=digest,
+        headline_at_capture=fields.text_("headline_at_capture"),
+        identity=fields.text_("identity"),
     )
 
 
@@ -86,6 +88,12 @@ def read_post(path: Path, blog: str) -> Post:
         body=body.strip("\n"),
         source=str(path),
         digest=digest,
+        source_id=fields.text_("source_id"),
+        time_unknown=fields.flag("time_unknown"),
+        time_derived=fields.text_("time_derived"),
+        time_precision=fields.integer("time_precision"),
+        headline_derived=fields.flag("headline_derived"),
+        truncated=fields.flag("truncated"),
     )
 
 

@@ -16,14 +16,16 @@ from typing import Any
 from generator.content.fields import Fields
 from generator.core.model import CaptureRecord, Revision
 
-BLOG_KEYS = ("title", "series", "date", "authors", "outlet", "updated", "declared_posts",
+BLOG_KEYS = ("title", "headline_at_capture", "identity", "series", "date", "authors", "outlet", "updated", "declared_posts",
              "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256",
              "captures")
-POST_KEYS = ("id", "title", "published", "byline", "authors", "location", "topics", "blog",
-             "position", "draft", "cut_off", "captures", "removed_in", "revisions")
-CAPTURE_KEYS = ("file", "sha256", "size", "source_url", "captured_at", "captured_at_from",
+POST_KEYS = ("id", "source_id", "title", "headline_derived", "published", "time_unknown",
+             "time_derived", "time_precision", "byline", "authors", "location", "topics", "blog",
+             "position", "draft", "cut_off", "truncated", "captures", "removed_in", "revisions")
+CAPTURE_KEYS = ("file", "format", "record_offset", "sha256", "size", "source_url", "captured_at", "captured_at_from",
                 "updated", "declared_posts", "found_posts", "partial", "importer")
 REVISION_KEYS = ("capture", "updated", "title", "byline", "text")
+FORMATS = ("text", "html", "warc", "wacz")
 # Where a post stands in its captures: rewriting only these leaves the post unchanged.
 PLACE_KEYS = ("position", "captures")
 
@@ -36,8 +38,15 @@ def in_order(meta: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 
 
 def capture_meta(record: CaptureRecord) -> dict[str, Any]:
-    """A capture record as written under `captures:` in _blog.md."""
-    return in_order({key: getattr(record, key) for key in CAPTURE_KEYS}, CAPTURE_KEYS)
+    """A capture record as written under `captures:` in _blog.md. A text capture's
+    format (the default) and a record offset outside web archives are left out;
+    every other key is written, `null` when unknown."""
+    meta = {key: getattr(record, key) for key in CAPTURE_KEYS}
+    if record.format == "text":
+        del meta["format"]
+    if record.record_offset is None:
+        del meta["record_offset"]
+    return in_order(meta, CAPTURE_KEYS)
 
 
 def read_capture(fields: Fields) -> CaptureRecord:
@@ -57,6 +66,8 @@ def read_capture(fields: Fields) -> CaptureRecord:
         found_posts=fields.integer("found_posts", 0) or 0,
         partial=fields.flag("partial"),
         importer=fields.text_("importer") or "",
+        format=fields.choice("format", FORMATS, default="text"),
+        record_offset=fields.integer("record_offset"),
     )
 
 

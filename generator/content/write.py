@@ -30,7 +30,7 @@ def is_partial(merged: Sequence[MergedPost], declared: int | None) -> bool:
 
 
 def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived: int,
-              merged: Sequence[MergedPost], description: str) -> str:
+              merged: Sequence[MergedPost], description: str, identity: str) -> str:
     """_blog.md: the blog as its latest capture shows it, and every capture's record
     (`ordered`: capture-time order)."""
     blog = latest.blog
@@ -38,6 +38,8 @@ def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived:
     declared = declared_posts(ordered)
     meta = {
         "title": blog.title,
+        "headline_at_capture": blog.headline if blog.headline != blog.title else None,
+        "identity": identity,
         "series": blog.series,
         "date": blog.date,
         "authors": list(blog.authors),
@@ -69,8 +71,13 @@ def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -
         draft = old_meta.get("draft")
     meta: dict[str, Any] = {
         "id": post.id,
+        "source_id": current.source_id,
         "title": current.title,
+        "headline_derived": True if current.headline_derived else None,
         "published": current.published,
+        "time_unknown": True if current.time_unknown else None,
+        "time_derived": current.time_derived,
+        "time_precision": current.time_precision,
         "byline": current.byline,
         "authors": list(current.authors),
         "location": current.location,
@@ -79,6 +86,7 @@ def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -
         "position": current.position,
         "draft": draft,
         "cut_off": True if current.cut_off else None,
+        "truncated": True if current.truncated else None,
         "captures": [version.source for version in post.versions],
         "removed_in": post.removed_in,
         "revisions": [_revision(v, current) for v in post.earlier] or None,
@@ -101,7 +109,7 @@ def only_moved(meta: Mapping[str, Any], post: MergedPost, old_meta: Mapping[str,
 def _revision(version: Version, current: CapturedPost) -> dict[str, Any]:
     post = version.post
     return {
-        "capture": version.capture.file,
+        "capture": version.capture.ref,
         "updated": version.capture.updated or version.capture.captured_at,
         "title": post.title if post.title != current.title else None,
         "byline": post.byline if post.byline != current.byline else None,

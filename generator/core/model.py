@@ -35,10 +35,23 @@ class CaptureRecord:
     found_posts: int
     partial: bool
     importer: str  # "liveblog 0.1.0"
+    format: str = "text"  # "text", "html", "warc" or "wacz"
+    record_offset: int | None = None  # in a web archive: the offset of the WARC record
 
     @property
     def name(self) -> str:
         return self.file.rsplit("/", 1)[-1]
+
+    @property
+    def ref(self) -> str:
+        """The capture as post files name it: its file, and in a web archive its
+        record ("captures/crawl.warc.gz@1234")."""
+        return self.file if self.record_offset is None else f"{self.file}@{self.record_offset}"
+
+    @property
+    def key(self) -> str:
+        """What tells captures apart: the file's sha256, and its record in a web archive."""
+        return self.sha256 if self.record_offset is None else f"{self.sha256}@{self.record_offset}"
 
     def order_key(self) -> tuple[datetime, datetime, str]:
         """Capture-time order: the page's own update time, then when it was saved."""
@@ -76,6 +89,8 @@ class Blog:
     description: str  # Markdown body of _blog.md (usually empty)
     source: str  # path of _blog.md, for messages
     digest: str  # sha256 of that file: what incremental builds compare
+    headline_at_capture: str | None = None  # the page's headline when captured
+    identity: str | None = None  # how later captures find this blog (ingest/identity.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +123,12 @@ class Post(PostEntry):
     removed_in: str | None  # the first later capture that no longer holds it
     revisions: tuple[Revision, ...]  # earlier texts, oldest first
     body: str  # Markdown
+    source_id: str | None = None  # the outlet's own id of the post
+    time_unknown: bool = False  # no own time: `published` is the blog's; ordered by position
+    time_derived: str | None = None  # "relative": read from "3 hr 12 min ago"
+    time_precision: int | None = None  # seconds either way, for a derived time
+    headline_derived: bool = False  # the outlet gave none; this is the first sentence
+    truncated: bool = False  # the source cut the body short
 
     def entry(self, zones: dict[Any, tzinfo] | None = None) -> PostEntry:
         """Its entry. Topic and blog names are interned and, given `zones`, the

@@ -15,9 +15,19 @@ from typing import TypeAlias
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link over `text[start:end]` of the paragraph or quote that holds it."""
+
+    start: int
+    end: int
+    href: str  # absolute http(s) or mailto
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str  # the paragraph text without the lead-in
     lead_in: str | None = None  # "Some context:" or "What are cluster munitions?" (bold)
+    links: tuple[Link, ...] = ()  # over `text`, in order, not overlapping
 
     @property
     def full_text(self) -> str:
@@ -29,6 +39,8 @@ class Paragraph:
 class Figure:
     caption: str
     credit: str | None
+    src: str | None = None  # the image's address at the outlet, when the capture names it
+    alt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +48,24 @@ class BulletList:
     items: tuple[str, ...]
 
 
-Block: TypeAlias = Paragraph | Figure | BulletList
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A block quotation (a pull quote, a quoted statement)."""
+
+    text: str
+    cite: str | None = None  # who said it or where it is from, when the page says
+    links: tuple[Link, ...] = ()  # over `text`
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """Something the page embedded (a social post, a video): kept as a link, never as code."""
+
+    url: str
+    text: str  # what the embed showed, or what it was ("Embedded video")
+
+
+Block: TypeAlias = Paragraph | Figure | BulletList | Quote | Embed
 
 
 def block_texts(block: Block) -> tuple[str, ...]:
@@ -45,6 +74,10 @@ def block_texts(block: Block) -> tuple[str, ...]:
         return (block.full_text,)
     if isinstance(block, Figure):
         return (block.caption,) if block.credit is None else (block.caption, block.credit)
+    if isinstance(block, Quote):
+        return (block.text,) if block.cite is None else (block.text, block.cite)
+    if isinstance(block, Embed):
+        return (block.text,) if block.text else ()
     return block.items
 
 
@@ -62,18 +95,26 @@ class CapturedPost:
     blocks: tuple[Block, ...]
     topics: tuple[str, ...]  # series first, then rule topics in rule order
     cut_off: bool  # the capture ends inside this (last) post
+    source_id: str | None = None  # the outlet's own id of the post ("block-64a9…"), if any
+    time_unknown: bool = False  # no own time: `published` is the blog's, order by position
+    time_derived: str | None = None  # "relative": read from "3 hr 12 min ago"
+    time_precision: int | None = None  # seconds either way, for a derived time
+    headline_derived: bool = False  # the outlet gave no headline; ours is the first sentence
+    truncated: bool = False  # the source cut the body short
 
 
 @dataclass(frozen=True, slots=True)
 class CapturedBlog:
-    slug: str  # f"{date}-{slug(series or title)}"
-    title: str
+    slug: str  # f"{date}-{slug(series or title)}": the folder a first import makes
+    title: str  # the name a reader knows the blog by ("Russia-Ukraine news, July 8, 2023")
     series: str | None
     date: date  # the dek's date, else the local date of the earliest post
     authors: tuple[str, ...]
     outlet: str | None
     updated: datetime | None
     declared_posts: int | None
+    headline: str | None = None  # the page's headline when captured (often its top post's)
+    url: str | None = None  # the page's canonical address, when the page names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +129,7 @@ class ParsedCapture:
     posts: tuple[CapturedPost, ...]
     warnings: tuple[CaptureWarning, ...]
     partial: bool  # fewer posts than declared, or a cut-off last post
+    format: str = "text"  # "text", "html", "warc" or "wacz": the file's format
+    source_url: str | None = None  # where it was fetched from, when the file says (WARC-Target-URI)
+    captured_at: datetime | None = None  # when, when the file says (WARC-Date)
+    record_offset: int | None = None  # the WARC record it came from, in a web archive

@@ -20,7 +20,9 @@ from generator.core.errors import SiteError
 from generator.ingest.record import ParsedCapture
 from generator.ingest.text.parse import decode_capture, parse_capture
 
-Importer = Callable[[bytes, str, Mapping[str, ZoneInfo], Mapping[str, tuple[str, ...]]], ParsedCapture]
+# (bytes, source name, zone labels, topic rules) → every capture the file holds, in file order
+Importer = Callable[[bytes, str, Mapping[str, ZoneInfo], Mapping[str, tuple[str, ...]]],
+                    tuple[ParsedCapture, ...]]
 
 _HEAD = 4096
 _HTML = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
@@ -33,9 +35,9 @@ _MAGIC = (
 
 
 def _text(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
-          rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
-    return parse_capture(decode_capture(data, source=source), source=source, zones=zones,
-                         topic_rules=rules)
+          rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+    return (parse_capture(decode_capture(data, source=source), source=source, zones=zones,
+                          topic_rules=rules),)
 
 
 IMPORTERS: Mapping[str, Importer] = {"text capture": _text}
@@ -64,14 +66,25 @@ def sniff(data: bytes) -> str:
 
 
 def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
-         topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
-    """The capture record of a file, by the importer its content calls for."""
+         topic_rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+    """The capture records of a file (a web archive may hold several), by the
+    importer its content calls for."""
     kind = sniff(data)
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise SiteError(f"{kind} is not a supported capture format; supported: {', '.join(IMPORTERS)}",
                         path=source)
     return importer(data, source, zones, topic_rules)
+
+
+def read_one(data: bytes, *, source: str, record_offset: int | None, zones: Mapping[str, ZoneInfo],
+             topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+    """The one capture a file holds at `record_offset` (None: the file is one capture)."""
+    for parsed in read(data, source=source, zones=zones, topic_rules=topic_rules):
+        if parsed.record_offset == record_offset:
+            return parsed
+    raise SiteError(f"no live blog in the record at offset {record_offset}", path=source,
+                    hint="run `liveblog verify`: the file may have changed")
 
 
 def _gunzip_head(data: bytes) -> bytes:

@@ -135,15 +135,16 @@ def parse_capture(
     header = _read_header(lines[:first], source=source, zones=zones)
     posts = _read_posts(lines, first, source=source, zones=zones)
     warnings = list(header.warnings)
-    title = header.title
-    if title is None:
-        title = posts[0].title
+    headline = header.title
+    if headline is None:
+        headline = posts[0].title
         warnings.append(CaptureWarning(1, "capture has no title line; using the first headline"))
     blog_date = header.date or min(p.published for p in posts).date()
     blog = CapturedBlog(
-        slug=f"{blog_date.isoformat()}-{slug(header.series or title, fallback='live-blog')}",
-        title=title, series=header.series, date=blog_date, authors=header.authors,
-        outlet=header.outlet, updated=header.updated, declared_posts=header.declared,
+        slug=f"{blog_date.isoformat()}-{slug(header.series or headline, fallback='live-blog')}",
+        title=blog_name(header.series, header.date) or headline, series=header.series,
+        date=blog_date, authors=header.authors, outlet=header.outlet, updated=header.updated,
+        declared_posts=header.declared, headline=headline,
     )
     if header.declared is not None and len(posts) != header.declared:
         if len(posts) < header.declared:
@@ -170,6 +171,15 @@ def parse_capture(
         header.declared is not None and len(posts) < header.declared
     )
     return ParsedCapture(blog, records, tuple(warnings), partial)
+
+
+def blog_name(series: str | None, day: date | None) -> str | None:
+    """The name a reader knows a live blog by, "Russia-Ukraine news, July 8, 2023",
+    when the page gives its series and date; the page's headline is often only
+    its top post's."""
+    if series is None or day is None:
+        return None
+    return f"{series}, {day:%B} {day.day}, {day.year}"
 
 
 def _read_header(
