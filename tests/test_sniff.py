@@ -44,7 +44,7 @@ def test_formats_are_told_by_their_content(data: bytes, kind: str) -> None:
 def test_a_format_no_importer_reads_is_named_with_what_is_supported() -> None:
     with pytest.raises(SiteError) as error:
         sniff.read(b'{"posts": []}', source="page.json", zones={}, topic_rules={})
-    assert str(error.value) == "page.json: JSON is not a supported capture format; supported: text capture"
+    assert str(error.value) == f"page.json: JSON is not a supported capture format; supported: {sniff.supported()}"
 
 
 def test_every_importer_returns_the_one_record() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import SiteError
+from generator.ingest.html import parse_html
 from generator.ingest.record import ParsedCapture
 from generator.ingest.text.parse import decode_capture, parse_capture
 
@@ -40,7 +41,19 @@ def _text(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
                           topic_rules=rules),)
 
 
-IMPORTERS: Mapping[str, Importer] = {"text capture": _text}
+def _html(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
+          rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+    return (parse_html(data, source=source, zones=zones, topic_rules=rules),)
+
+
+IMPORTERS: Mapping[str, Importer] = {"text capture": _text, "HTML page": _html}
+# What messages call each format (a WARC is one format, gzip'd per record or not).
+_LABELS = {"HTML page": "HTML", "gzip'd WARC": "WARC"}
+
+
+def supported() -> str:
+    """The formats `liveblog import` reads: "text capture, HTML, WARC, WACZ"."""
+    return ", ".join(dict.fromkeys(_LABELS.get(kind, kind) for kind in IMPORTERS))
 
 
 def sniff(data: bytes) -> str:
@@ -72,7 +85,7 @@ def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
     kind = sniff(data)
     importer = IMPORTERS.get(kind)
     if importer is None:
-        raise SiteError(f"{kind} is not a supported capture format; supported: {', '.join(IMPORTERS)}",
+        raise SiteError(f"{kind} is not a supported capture format; supported: {supported()}",
                         path=source)
     return importer(data, source, zones, topic_rules)
 

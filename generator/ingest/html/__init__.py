@@ -1,0 +1,206 @@
+"""A saved HTML page of a live blog → the capture record (ingest/record.py). Pure.
+
+Two sources, in this order of trust:
+
+* **the outlet's markup**, read by an adapter (ingest/html/outlets/): posts
+  with their own ids, times, headlines and whole bodies;
+* **schema.org JSON-LD** (ingest/html/jsonld.py), a hint rather than the
+  truth. Outlets fill it poorly: the Guardian's gives every update the
+  blog's own headline and time and cuts `articleBody` to 1,000 characters of
+  plain text. So when every update shares one time, the times are not the
+  posts' own: they are marked unknown (`time_unknown`, posts ordered by
+  position) instead of invented; when every update shares one headline (or
+  the blog's), each post's headline is its first sentence
+  (`headline_derived`); a body cut at a length several bodies share, or
+  ending in an ellipsis, is marked `truncated`, unless the markup holds the
+  post whole.
+
+Parsing is lexbor's HTML5 parser (selectolax): a saved live blog is often
+several megabytes, which it reads 20–40 times faster than BeautifulSoup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from selectolax.lexbor import LexborHTMLParser
+
+from generator.core.errors import SiteError
+from generator.core.slugs import slug, unique
+from generator.ingest.html import jsonld
+from generator.ingest.html.jsonld import LdBlog
+from generator.ingest.html.outlets import ADAPTERS, MarkupPage
+from generator.ingest.html.page import PageInfo, decode, page_info
+from generator.ingest.record import (
+    Block,
+    CapturedBlog,
+    CapturedPost,
+    CaptureWarning,
+    Paragraph,
+    ParsedCapture,
+    block_texts,
+)
+from generator.ingest.topics import topic_matchers, topics_for
+
+MAX_BYTES = 50 * 1024 * 1024  # per page (a WARC record too): larger is refused, not parsed
+NO_LIVE_BLOG = "HTML page with no live blog found (no LiveBlogPosting data and no known live-blog markup)"
+_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+_HEADLINE_WORDS = 12
+_ELLIPSIS = ("…", "...")
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A post as the sources give it, before ids and topics."""
+
+    source_id: str | None
+    published: datetime | None
+    title: str | None
+    byline: str | None
+    authors: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    truncated: bool = False
+
+
+def parse_html(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
+               topic_rules: Mapping[str, tuple[str, ...]], url: str | None = None) -> ParsedCapture:
+    """A saved page → its live blog. `url`: where it was fetched from, when known
+    (a web archive's record says); the page's canonical link wins."""
+    if len(data) > MAX_BYTES:
+        raise SiteError(f"HTML page of {len(data):,} bytes is over the limit of {MAX_BYTES:,}", path=source)
+    text = decode(data)
+    tree = LexborHTMLParser(text)
+    info = page_info(tree, text)
+    base = info.url or url
+    scripts = [node.text(deep=True) for node in tree.css('script[type="application/ld+json"]')]
+    ld = jsonld.live_blog(scripts)
+    try:
+        markup = next((page for adapter in ADAPTERS if (page := adapter(tree, base)) is not None), None)
+    except SiteError as error:
+        raise SiteError(error.message, path=source, hint=error.hint) from None
+    if ld is None and markup is None:
+        raise SiteError(NO_LIVE_BLOG, path=source)
+    warnings: list[CaptureWarning] = []
+    drafts = _from_markup(markup, ld) if markup is not None and markup.posts else _from_jsonld(ld, warnings)
+    if not drafts:
+        raise SiteError("HTML page with a live blog but no posts in it", path=source)
+    try:
+        return _capture(drafts, ld, markup, info, base, warnings, topic_rules)
+    except SiteError as error:
+        raise SiteError(error.message, path=source, hint=error.hint) from None
+
+
+def _from_markup(markup: MarkupPage, ld: LdBlog | None) -> list[_Draft]:
+    """The adapter's posts; a time the markup lacks comes from the JSON-LD update with
+    the same id, when there is one."""
+    by_id = {}
+    if ld is not None:
+        for update in ld.updates:
+            for key in (update.id, update.url):
+                if key:
+                    by_id[key.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] = update
+    drafts = []
+    for post in markup.posts:
+        published = post.published
+        if published is None and post.source_id and post.source_id in by_id:
+            published = by_id[post.source_id].published
+        drafts.append(_Draft(post.source_id, published, post.title, post.byline, post.authors, post.blocks))
+    return drafts
+
+
+def _from_jsonld(ld: LdBlog | None, warnings: list[CaptureWarning]) -> list[_Draft]:
+    if ld is None:
+        return []
+    updates = ld.updates
+    many = len(updates) > 1
+    shared_time = many and len({u.published for u in updates}) == 1
+    shared_title = many and (len({u.headline for u in updates}) == 1
+                             or all(u.headline == ld.headline for u in updates))
+    lengths = [len(u.body) for u in updates if u.body]
+    cut = max(lengths) if lengths and lengths.count(max(lengths)) > 1 and max(lengths) >= 200 else None
+    if shared_time:
+        warnings.append(CaptureWarning(None, "every update in the JSON-LD has the same time: "
+                                             "times marked unknown, posts kept in page order"))
+    if shared_title:
+        warnings.append(CaptureWarning(None, "every update in the JSON-LD has the same headline: "
+                                             "headlines taken from each post's first sentence"))
+    drafts = []
+    for update in updates:
+        body = update.body or ""
+        blocks = tuple(Paragraph(" ".join(p.split())) for p in re.split(r"\n\s*\n|\n", body) if p.strip())
+        truncated = bool(body) and (len(body) == cut or body.rstrip().endswith(_ELLIPSIS))
+        drafts.append(_Draft(_fragment(update.id or update.url), None if shared_time else update.published,
+                             None if shared_title else update.headline, None, update.authors, blocks,
+                             truncated))
+    return drafts
+
+
+def _fragment(url: str | None) -> str | None:
+    """The post id an update's address ends with (`…#block-abc`, `…/h_abc`)."""
+    if not url:
+        return None
+    tail = url.rsplit("#", 1)[-1] if "#" in url else url.rstrip("/").rsplit("/", 1)[-1]
+    return tail or None
+
+
+def _capture(drafts: Sequence[_Draft], ld: LdBlog | None, markup: MarkupPage | None, info: PageInfo,
+             base: str | None, warnings: list[CaptureWarning],
+             topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+    known = [d.published for d in drafts if d.published is not None]
+    fallback = (ld.start or ld.modified if ld is not None else None) or jsonld.moment(info.published) \
+        or (min(known) if known else None) or jsonld.moment(info.modified)
+    if fallback is None:
+        raise SiteError("HTML live blog with no time on any post or on the page")
+    headline = (ld.headline if ld else None) or (markup.title if markup else None) or info.title or "Live blog"
+    day = (ld.start if ld and ld.start else min(known) if known else fallback).date()
+    outlet = (ld.publisher if ld else None) or (markup.outlet if markup else None) or info.site_name
+    updated = (ld.modified or ld.end if ld else None) or (max(known) if known else None)
+    blog = CapturedBlog(
+        slug=f"{day.isoformat()}-{slug(headline, fallback='live-blog')}", title=headline, series=None,
+        date=day, authors=ld.authors if ld else (), outlet=outlet, updated=updated, declared_posts=None,
+        headline=headline, url=info.url or (ld.url if ld else None) or base,
+    )
+    partial = markup is not None and (markup.pages or 1) > 1
+    if partial and markup is not None:
+        warnings.append(CaptureWarning(None, f"page {markup.page or '?'} of {markup.pages} of the live blog: "
+                                             "the capture holds only this page's posts"))
+    posts = _posts(drafts, fallback, blog.series, topic_rules)
+    return ParsedCapture(blog, posts, tuple(warnings), partial or any(p.truncated for p in posts),
+                         format="html", source_url=base)
+
+
+def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
+           topic_rules: Mapping[str, tuple[str, ...]]) -> tuple[CapturedPost, ...]:
+    matchers = topic_matchers(topic_rules)
+    used: set[str] = set()
+    posts = []
+    for position, draft in enumerate(drafts, start=1):
+        published = draft.published or fallback
+        title = draft.title or derived_headline(draft.blocks)
+        post_id = unique(f"{published.date().isoformat()}-{published.hour:02d}{published.minute:02d}-"
+                         f"{slug(title)}", used)
+        posts.append(CapturedPost(
+            id=post_id, position=position, line=0, published=published,
+            zone_label=published.tzname() or "", title=title, byline=draft.byline,
+            authors=draft.authors, location=None, blocks=draft.blocks,
+            topics=topics_for(title, draft.blocks, series, matchers), cut_off=False,
+            source_id=draft.source_id, time_unknown=draft.published is None,
+            headline_derived=draft.title is None, truncated=draft.truncated,
+        ))
+    return tuple(posts)
+
+
+def derived_headline(blocks: Sequence[Block]) -> str:
+    """A headline for a post that has none: its first sentence, at most 12 words
+    (cut at a word, with an ellipsis)."""
+    text = next((t for block in blocks for t in block_texts(block) if t.strip()), "")
+    match = _SENTENCE.match(text)
+    sentence = match.group(1) if match else text
+    words = sentence.split()
+    if len(words) > _HEADLINE_WORDS:
+        return " ".join(words[:_HEADLINE_WORDS]).rstrip(",;:") + "…"
+    return sentence.strip() or "Update"
