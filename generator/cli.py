@@ -171,10 +171,15 @@ def import_command(
         for note in report.notes:
             if obj.verbosity >= 0:
                 click.echo(f"note: {note}", err=True)
+        for file in report.files:
+            obj.say(f"{file.path}: {file.format}, {file.outlet or 'outlet unknown'}, "
+                    + (f"{file.captures} captures, " if file.captures > 1 else "")
+                    + f"{_count(file.posts, 'post')} found"
+                    + (f" ({file.declared} declared)" if file.declared is not None else ""))
         declared = f" of {report.declared} declared" if report.declared is not None else ""
         partial = " (partial capture)" if report.partial else ""
         obj.say(
-            f"{', '.join(report.captures)} → content/{report.blog}/: {report.posts} post"
+            f"  → content/{report.blog}/: {report.posts} post"
             f"{'' if report.posts == 1 else 's'}{declared}{partial}; "
             f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged"
             + (f" ({report.renumbered} re-recorded in this capture)" if report.renumbered else "")

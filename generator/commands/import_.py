@@ -37,10 +37,23 @@ IMPORTER = f"liveblog {__version__}"
 
 
 @dataclass(frozen=True, slots=True)
+class FileSummary:
+    """What one file named on the command line held for one blog."""
+
+    path: str
+    format: str  # "text capture", "HTML page", "WARC", "WACZ"
+    outlet: str | None
+    captures: int  # a web archive may hold several captures of the blog
+    posts: int  # posts found, in its latest capture
+    declared: int | None  # posts the page said it had ("16 Posts")
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
     """What one blog got from this import."""
 
     captures: tuple[str, ...]  # the captures given on the command line for this blog
+    files: tuple[FileSummary, ...]
     blog: str
     posts: int  # posts of the blog after the merge (the union of all its captures)
     declared: int | None
@@ -137,12 +150,29 @@ def _report(slug: str, new: Sequence[_Source], result: _BlogImport, no_time_give
         for source in result.first_seen
     ] if no_time_given else []
     return ImportReport(
-        captures=tuple(str(s.path) for s in new), blog=slug, posts=result.posts,
+        captures=tuple(dict.fromkeys(str(s.path) for s in new)), files=_summaries(new),
+        blog=slug, posts=result.posts,
         declared=result.declared, new=result.counts.new, changed=result.counts.changed,
         unchanged=result.counts.unchanged, renumbered=result.counts.renumbered,
         partial=result.partial, warnings=tuple((str(s.path), w) for s in new for w in s.parsed.warnings),
         notes=tuple(notes), written=written,
     )
+
+
+_FORMATS = {"text": "text capture", "html": "HTML page", "warc": "WARC", "wacz": "WACZ"}
+
+
+def _summaries(new: Sequence[_Source]) -> tuple[FileSummary, ...]:
+    by_path: dict[Path, list[_Source]] = {}
+    for source in new:
+        by_path.setdefault(source.path, []).append(source)
+    summaries = []
+    for path, found in by_path.items():
+        latest = max(found, key=lambda s: s.record.order_key()).parsed
+        summaries.append(FileSummary(str(path), _FORMATS.get(latest.format, latest.format),
+                                     latest.blog.outlet, len(found), len(latest.posts),
+                                     latest.blog.declared_posts))
+    return tuple(summaries)
 
 
 # Reading captures ---------------------------------------------------------------
@@ -177,7 +207,7 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
         moment, how = _when(parsed, when, path)
         record = CaptureRecord(
             file=file, sha256=digest, size=len(data),
-            source_url=parsed.source_url or source_url,
+            source_url=_web_address(parsed.source_url) or source_url,
             captured_at=moment, captured_at_from=how,
             updated=parsed.blog.updated, declared_posts=parsed.blog.declared_posts,
             found_posts=len(parsed.posts), partial=parsed.partial, importer=IMPORTER,
@@ -186,6 +216,11 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
         identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
         sources.append(_Source(path, data, record, parsed, identity))
     return sources
+
+
+def _web_address(url: str | None) -> str | None:
+    """An address from inside a file (a WARC's target URI), kept only when it is http(s)."""
+    return url if url is not None and re.match(r"^https?://[^\s<>\"]+$", url) else None
 
 
 def _when(parsed: ParsedCapture, when: datetime | None | str, path: Path) -> tuple[datetime | None, str]:

@@ -22,6 +22,7 @@ from generator.core.config import Config
 from generator.core.fixity import MANIFEST
 from generator.core.model import Site
 from generator.core.paths import CAPTURES_DIR, THEME
+from generator.core.urls import Urls
 from generator.publish.atomic import Data, publish, tree_files, update_in_place
 from generator.publish.state import BuildState, output_stats
 from generator.render.jinja import Renderer
@@ -98,8 +99,8 @@ class BuildPlan:
     def _sign_copies(self, root: Path) -> dict[str, Path]:
         """Static files (the site's over the theme's) and the raw captures, so anyone
         can re-derive the site; copied when new or changed."""
-        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"),
-                  **tree_files(root / CAPTURES_DIR, CAPTURES_DIR)}
+        captures = {Urls.capture(rel): path for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR).items()}
+        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures}
         for rel, path in copies.items():
             stat = path.stat()
             self.wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"

@@ -15,6 +15,15 @@ from urllib.parse import urlsplit
 from generator.core.model import PostEntry, Topic, local_day
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_RECORD = re.compile(r"^(?P<file>.+)@(?P<offset>\d+)$")
+# Published as they are: served as text or as archives, never run by a browser.
+INERT_SUFFIXES = (".txt", ".warc", ".warc.gz", ".wacz")
+
+
+def split_ref(ref: str) -> tuple[str, int | None]:
+    """"captures/crawl.warc.gz@1234" → ("captures/crawl.warc.gz", 1234); a plain file → (file, None)."""
+    match = _RECORD.match(ref)
+    return (match["file"], int(match["offset"])) if match else (ref, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,14 @@ class Urls:
     @staticmethod
     def topic_feed_at(slug: str) -> str:
         return f"topics/{slug}/feed.xml"
+
+    @staticmethod
+    def capture(ref: str) -> str:
+        """Where a raw capture is published. A web archive or text keeps its name; any
+        other file gets `.txt` appended (a saved page published as .html or .svg
+        would run its scripts on the archive's own origin; as text it is inert)."""
+        file = split_ref(ref)[0]
+        return file if file.lower().endswith(INERT_SUFFIXES) else file + ".txt"
 
     # Turning a location into an output file, a link, or a full URL.
     @staticmethod

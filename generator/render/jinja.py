@@ -60,7 +60,7 @@ class Renderer:
         self.config = config
         self._zone_labels = {name: label for label, name in config.zones}
         self._tz = config.tz()
-        self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
+        self._cleaner = nh3.Cleaner(attributes=_ALLOWED_ATTRIBUTES, link_rel="noopener nofollow",
                                     url_schemes={"http", "https", "mailto"})
         # Rendered bodies by text: a post's card, page and feed item follow each other.
         self._body = functools.lru_cache(maxsize=self.BODY_CACHE)(self._stored_body)

@@ -184,7 +184,7 @@ class _BlogPages:
     def _blog_page(self, blog: Blog) -> PageSpec:
         maker, urls = self._maker, self._maker.urls
         posts = sorted(self._posts.get(blog.slug, ()), key=lambda p: (p.position, p.id))
-        sources = [SourceView(r, r.file, urls.link(r.file), None) for r in blog.captures]
+        sources = [SourceView(r, r.ref, urls.link(urls.capture(r.ref)), None) for r in blog.captures]
         return maker.page(
             urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts)),
             lambda: {"page_title": blog.title, "blog": blog, "sources": sources,

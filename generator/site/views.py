@@ -175,7 +175,7 @@ class Views:
         # count would make every post of a topic look changed when one is added.
         self._topics = {t.name: (Link(t.name, urls.link(urls.topic(t))), t.slug) for t in site.topics}
         self._blogs = {b.slug: link_to_blog(b, urls) for b in site.blogs}
-        self._records = {(b.slug, r.file): r for b in site.blogs for r in b.captures}
+        self._records = {(b.slug, r.ref): r for b in site.blogs for r in b.captures}
         self._blog_digests = {b.slug: b.digest for b in site.blogs}
         self._slugs: dict[tuple[str, ...], str] = {}  # a post's topics -> their slugs, joined
         self._day_page: dict[str, int] = {}  # posts not on the first page of their day
@@ -208,8 +208,9 @@ class Views:
         return tuple(self._topics[name][0] for name in names)
 
     def source(self, blog: str, entry: str) -> SourceView:
-        file, _, position = entry.partition("#")
-        return SourceView(self._records.get((blog, file)), file, self.urls.link(file),
+        """A post's `captures:` entry ("captures/x.txt#3", "captures/a.warc.gz@1234#3")."""
+        ref, _, position = entry.rpartition("#") if "#" in entry else (entry, "", "")
+        return SourceView(self._records.get((blog, ref)), ref, self.urls.link(self.urls.capture(ref)),
                           int(position) if position.isdigit() else None)
 
 

@@ -51,6 +51,9 @@ NO_LIVE_BLOG = "HTML page with no live blog found (no LiveBlogPosting data and n
 _SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 _HEADLINE_WORDS = 12
 _ELLIPSIS = ("…", "...")
+_CUT_MIN = 200  # a body shorter than this is whole, whatever the others' lengths
+_CUT_SLACK = 3  # characters a cut body may have lost to white space stripped at its ends
+_POST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,31 +70,36 @@ class _Draft:
 
 
 def parse_html(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
-               topic_rules: Mapping[str, tuple[str, ...]], url: str | None = None) -> ParsedCapture:
+               topic_rules: Mapping[str, tuple[str, ...]], url: str | None = None,
+               max_bytes: int = MAX_BYTES) -> ParsedCapture:
     """A saved page → its live blog. `url`: where it was fetched from, when known
-    (a web archive's record says); the page's canonical link wins."""
-    if len(data) > MAX_BYTES:
-        raise SiteError(f"HTML page of {len(data):,} bytes is over the limit of {MAX_BYTES:,}", path=source)
+    (a web archive's record says); the page's canonical link wins. Every problem is
+    a SiteError naming `source`."""
+    if len(data) > max_bytes:
+        raise SiteError(f"HTML page of {len(data):,} bytes is over the limit of {max_bytes:,}", path=source)
+    try:
+        return _parse(data, url, topic_rules)
+    except SiteError as error:
+        if error.path is not None:
+            raise
+        raise SiteError(error.message, path=source, hint=error.hint) from None
+
+
+def _parse(data: bytes, url: str | None, topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
     text = decode(data)
     tree = LexborHTMLParser(text)
     info = page_info(tree, text)
     base = info.url or url
     scripts = [node.text(deep=True) for node in tree.css('script[type="application/ld+json"]')]
     ld = jsonld.live_blog(scripts)
-    try:
-        markup = next((page for adapter in ADAPTERS if (page := adapter(tree, base)) is not None), None)
-    except SiteError as error:
-        raise SiteError(error.message, path=source, hint=error.hint) from None
+    markup = next((page for adapter in ADAPTERS if (page := adapter(tree, base)) is not None), None)
     if ld is None and markup is None:
-        raise SiteError(NO_LIVE_BLOG, path=source)
+        raise SiteError(NO_LIVE_BLOG)
     warnings: list[CaptureWarning] = []
     drafts = _from_markup(markup, ld) if markup is not None and markup.posts else _from_jsonld(ld, warnings)
     if not drafts:
-        raise SiteError("HTML page with a live blog but no posts in it", path=source)
-    try:
-        return _capture(drafts, ld, markup, info, base, warnings, topic_rules)
-    except SiteError as error:
-        raise SiteError(error.message, path=source, hint=error.hint) from None
+        raise SiteError("HTML page with a live blog but no posts in it")
+    return _capture(drafts, ld, markup, info, base, warnings, topic_rules)
 
 
 def _from_markup(markup: MarkupPage, ld: LdBlog | None) -> list[_Draft]:
@@ -120,8 +128,7 @@ def _from_jsonld(ld: LdBlog | None, warnings: list[CaptureWarning]) -> list[_Dra
     shared_time = many and len({u.published for u in updates}) == 1
     shared_title = many and (len({u.headline for u in updates}) == 1
                              or all(u.headline == ld.headline for u in updates))
-    lengths = [len(u.body) for u in updates if u.body]
-    cut = max(lengths) if lengths and lengths.count(max(lengths)) > 1 and max(lengths) >= 200 else None
+    cut = _cut_length([len(u.body) for u in updates if u.body])
     if shared_time:
         warnings.append(CaptureWarning(None, "every update in the JSON-LD has the same time: "
                                              "times marked unknown, posts kept in page order"))
@@ -132,19 +139,30 @@ def _from_jsonld(ld: LdBlog | None, warnings: list[CaptureWarning]) -> list[_Dra
     for update in updates:
         body = update.body or ""
         blocks = tuple(Paragraph(" ".join(p.split())) for p in re.split(r"\n\s*\n|\n", body) if p.strip())
-        truncated = bool(body) and (len(body) == cut or body.rstrip().endswith(_ELLIPSIS))
+        truncated = bool(body) and ((cut is not None and len(body) >= cut - _CUT_SLACK)
+                                    or body.rstrip().endswith(_ELLIPSIS))
         drafts.append(_Draft(_fragment(update.id or update.url), None if shared_time else update.published,
                              None if shared_title else update.headline, None, update.authors, blocks,
                              truncated))
     return drafts
 
 
+def _cut_length(lengths: list[int]) -> int | None:
+    """The length at which the JSON-LD cut bodies short: the longest, when at least two
+    bodies reach it (give or take the white space stripped) and it is not short."""
+    if not lengths or max(lengths) < _CUT_MIN:
+        return None
+    longest = max(lengths)
+    return longest if sum(1 for n in lengths if n >= longest - _CUT_SLACK) > 1 else None
+
+
 def _fragment(url: str | None) -> str | None:
-    """The post id an update's address ends with (`…#block-abc`, `…/h_abc`)."""
+    """The post id an update's address ends with (`…#block-abc`, `…/h_abc`), if it
+    looks like an id."""
     if not url:
         return None
     tail = url.rsplit("#", 1)[-1] if "#" in url else url.rstrip("/").rsplit("/", 1)[-1]
-    return tail or None
+    return tail if _POST_ID.fullmatch(tail) else None
 
 
 def _capture(drafts: Sequence[_Draft], ld: LdBlog | None, markup: MarkupPage | None, info: PageInfo,

@@ -24,6 +24,9 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "form", "button", 
 _EMBEDS = frozenset({"iframe", "video", "audio", "embed"})
 _BLOCKS = frozenset({"p", "ul", "ol", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "img",
                      "table", "pre"}) | _EMBEDS
+_BREAKING = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+                       "section", "article", "header", "footer", "figure", "figcaption", "table", "tr",
+                       "td", "th", "dd", "dt", "dl", "pre"})
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u202f\u2009]+")
 _CREDIT = re.compile(r"credit|copyright|source|byline|getty|photographer", re.IGNORECASE)
 _SOCIAL = re.compile(r"twitter|x-post|instagram|tiktok|facebook|bluesky|threads|social|embed", re.IGNORECASE)
@@ -88,6 +91,10 @@ def _runs(node: LexborNode, base: str | None, href: str | None, runs: list[tuple
         elif tag == "a":
             link = safe_url(child.attributes.get("href"), base, schemes=("http", "https", "mailto"))
             _runs(child, base, link if link is not None else href, runs, depth + 1)
+        elif tag in _BREAKING:  # words in two blocks never run together
+            runs.append((" ", href))
+            _runs(child, base, href, runs, depth + 1)
+            runs.append((" ", href))
         else:
             _runs(child, base, href, runs, depth + 1)
 
