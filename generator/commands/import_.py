@@ -13,13 +13,11 @@ field comes from captures.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
-from generator import __version__
-from generator.content.existing import ExistingBlog, known_blogs, read_existing
+from generator.content.existing import ExistingBlog, read_existing
 from generator.content.merge import MergedPost, merge
 from generator.content.write import blog_file, declared_posts, is_partial, only_moved, post_file, post_meta
 from generator.core.config import Config
@@ -27,13 +25,12 @@ from generator.core.errors import SiteError
 from generator.core.fixity import MANIFEST, manifest_text, read_manifest, sha256_bytes
 from generator.core.model import CaptureRecord
 from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
-from generator.core.slugs import unique
 from generator.ingest import sniff
-from generator.ingest.identity import identity_of, is_address, same_blog
+from generator.ingest.identity import is_address
+from generator.commands.import_sources import Source, by_blog, parse_captured_at, read_sources
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
 
-IMPORTER = f"liveblog {__version__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,29 +65,6 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
-    """One capture from a file named on the command line (a web archive holds
-    several): the file's bytes, the capture's record, its parse and identity."""
-
-    path: Path
-    data: bytes
-    record: CaptureRecord
-    parsed: ParsedCapture
-    identity: str
-
-
-@dataclass
-class _Candidate:
-    """A blog a capture may belong to: in content/ already, or made by this import."""
-
-    folder: str
-    identity: str
-    outlet: str | None
-    names: set[str]  # its title and page headline
-    posts: set[str]  # its post ids
-
-
-@dataclass(frozen=True, slots=True)
 class _Counts:
     new: int = 0
     changed: int = 0
@@ -107,7 +81,7 @@ class _BlogImport:
     posts: int
     declared: int | None
     partial: bool
-    first_seen: tuple[_Source, ...]  # the captures it had not recorded before
+    first_seen: tuple[Source, ...]  # the captures it had not recorded before
 
 
 def import_captures(
@@ -130,19 +104,19 @@ def import_captures(
     _rel(site_root, content_dir)
     if source_url is not None and not re.match(r"^https?://\S+$", source_url):
         raise SiteError(f"--source-url must be an http(s) URL, not {source_url!r}")
-    sources = _read_all(config, captures, source_url, _parse_captured_at(captured_at), progress)
+    sources = read_sources(config, captures, source_url, parse_captured_at(captured_at), progress)
     files: dict[str, bytes] = {source.record.file: source.data for source in sources}
-    by_blog = _by_blog(content_dir, sources)
-    blogs = {slug: _import_blog(config, content_dir / slug, new) for slug, new in by_blog.items()}
+    groups = by_blog(content_dir, sources)
+    blogs = {slug: _import_blog(config, content_dir / slug, new) for slug, new in groups.items()}
     for result in blogs.values():
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
     _add_manifests(site_root, content_dir, files)
     written = write_files_atomically(site_root, files)
-    return tuple(_report(slug, by_blog[slug], result, captured_at is None, written)
+    return tuple(_report(slug, groups[slug], result, captured_at is None, written)
                  for slug, result in blogs.items())
 
 
-def _report(slug: str, new: Sequence[_Source], result: _BlogImport, no_time_given: bool,
+def _report(slug: str, new: Sequence[Source], result: _BlogImport, no_time_given: bool,
             written: tuple[str, ...]) -> ImportReport:
     notes = [
         f"{source.path}: no --captured-at given; recording the file's modification time "
@@ -162,8 +136,8 @@ def _report(slug: str, new: Sequence[_Source], result: _BlogImport, no_time_give
 _FORMATS = {"text": "text capture", "html": "HTML page", "warc": "WARC", "wacz": "WACZ"}
 
 
-def _summaries(new: Sequence[_Source]) -> tuple[FileSummary, ...]:
-    by_path: dict[Path, list[_Source]] = {}
+def _summaries(new: Sequence[Source]) -> tuple[FileSummary, ...]:
+    by_path: dict[Path, list[Source]] = {}
     for source in new:
         by_path.setdefault(source.path, []).append(source)
     summaries = []
@@ -175,124 +149,6 @@ def _summaries(new: Sequence[_Source]) -> tuple[FileSummary, ...]:
     return tuple(summaries)
 
 
-# Reading captures ---------------------------------------------------------------
-
-def _parse(data: bytes, path: Path | str, config: Config) -> tuple[ParsedCapture, ...]:
-    return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map())
-
-
-def _read_all(config: Config, captures: Sequence[Path], source_url: str | None,
-              when: datetime | None | str,
-              progress: Callable[[int], Callable[[], None]] | None) -> list[_Source]:
-    tick = progress(len(captures)) if progress is not None else None
-    planned: dict[str, bytes] = {}
-    sources: list[_Source] = []
-    for path in captures:
-        found = _read_file(path, config, planned, source_url, when)
-        planned[found[0].record.file] = found[0].data
-        sources += found
-        if tick is not None:
-            tick()
-    return sources
-
-
-def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
-               source_url: str | None, when: datetime | None | str) -> list[_Source]:
-    """Every capture the file holds (one, but for a web archive)."""
-    data = read_bytes(path)
-    digest = sha256_bytes(data)
-    file = _capture_name(config.root, path.name, data, digest, planned)
-    sources = []
-    for parsed in _parse(data, path, config):
-        moment, how = _when(parsed, when, path)
-        record = CaptureRecord(
-            file=file, sha256=digest, size=len(data),
-            source_url=_web_address(parsed.source_url) or source_url,
-            captured_at=moment, captured_at_from=how,
-            updated=parsed.blog.updated, declared_posts=parsed.blog.declared_posts,
-            found_posts=len(parsed.posts), partial=parsed.partial, importer=IMPORTER,
-            format=parsed.format, record_offset=parsed.record_offset,
-        )
-        identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
-        sources.append(_Source(path, data, record, parsed, identity))
-    return sources
-
-
-def _web_address(url: str | None) -> str | None:
-    """An address from inside a file (a WARC's target URI), kept only when it is http(s)."""
-    return url if url is not None and re.match(r"^https?://[^\s<>\"]+$", url) else None
-
-
-def _when(parsed: ParsedCapture, when: datetime | None | str, path: Path) -> tuple[datetime | None, str]:
-    """When the capture was taken, and how we know: the archive's record, the
-    --captured-at option, or the file's modification time."""
-    if parsed.captured_at is not None:
-        return parsed.captured_at, "archive record"
-    if when is None:
-        return datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc), "file modification time"
-    if when == "unknown":
-        return None, "unknown"
-    assert isinstance(when, datetime)
-    return when, "option"
-
-
-def _by_blog(content_dir: Path, sources: Sequence[_Source]) -> dict[str, list[_Source]]:
-    """The captures grouped by the blog folder each belongs to (ingest/identity.py):
-    one already in content/, or a new one named at this, its first import."""
-    candidates = [
-        _Candidate(known.folder,
-                   known.blog.identity or identity_of(known.blog.source_url, known.blog.outlet, known.blog.title),
-                   known.blog.outlet, {known.blog.title, known.blog.headline_at_capture or known.blog.title},
-                   set(known.post_ids))
-        for known in known_blogs(content_dir)
-    ]
-    taken = {c.folder for c in candidates}
-    if content_dir.is_dir():
-        taken |= {p.name for p in content_dir.iterdir()}
-    groups: dict[str, list[_Source]] = {}
-    for source in sources:
-        blog = source.parsed.blog
-        names = {blog.title, blog.headline or blog.title}
-        ids = {post.id for post in source.parsed.posts}
-        match = next((c for c in candidates if same_blog(
-            source.identity, c.identity, outlets=(blog.outlet, c.outlet), names=(names, c.names),
-            posts=(ids, c.posts))), None)
-        if match is None:
-            match = _Candidate(unique(blog.slug, taken), source.identity, blog.outlet, set(), set())
-            candidates.append(match)
-        match.names |= names
-        match.posts |= ids
-        groups.setdefault(match.folder, []).append(source)
-    return groups
-
-
-def _parse_captured_at(value: str | None) -> datetime | None | str:
-    if value is None or value == "unknown":
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise SiteError(f"--captured-at is not an ISO 8601 time: {value!r}",
-                        hint="e.g. 2023-07-08T18:00:00-04:00, or 'unknown'") from None
-    if moment.tzinfo is None:
-        raise SiteError(f"--captured-at needs a UTC offset: {value!r}",
-                        hint="e.g. 2023-07-08T18:00:00-04:00")
-    return moment
-
-
-def _capture_name(site_root: Path, name: str, data: bytes, digest: str,
-                  planned: Mapping[str, bytes]) -> str:
-    """captures/<name>; a different capture with the same name gets its hash appended."""
-    rel = f"{CAPTURES_DIR}/{name}"
-    existing = planned.get(rel)
-    if existing is None and (site_root / rel).is_file():
-        existing = (site_root / rel).read_bytes()
-    if existing is None or existing == data:
-        return rel
-    stem, dot, suffix = name.rpartition(".")
-    return f"{CAPTURES_DIR}/{stem if dot else name}-{digest[:12]}{dot}{suffix if dot else ''}"
-
-
 def _rel(root: Path, path: Path) -> str:
     try:
         return path.absolute().relative_to(root.absolute()).as_posix()
@@ -302,12 +158,12 @@ def _rel(root: Path, path: Path) -> str:
 
 # One blog -----------------------------------------------------------------------
 
-def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]) -> _BlogImport:
+def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source]) -> _BlogImport:
     """The blog's files after folding `new` into every capture it recorded."""
     existing = read_existing(blog_dir)
     records = {r.key: r for r in (existing.blog.captures if existing.blog else ())}
     parsed: dict[str, ParsedCapture] = {}
-    first_seen: list[_Source] = []
+    first_seen: list[Source] = []
     for source in new:
         known = records.get(source.record.key)
         records[source.record.key] = source.record if known is None else _refresh(known, source.record)
@@ -329,7 +185,7 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[_Source]) -> _Blo
                        tuple(first_seen))
 
 
-def _identity(new: Sequence[_Source], existing: ExistingBlog) -> str:
+def _identity(new: Sequence[Source], existing: ExistingBlog) -> str:
     """The blog's identity: the page's address once any capture gave it, else what
     content/ recorded, else this import's outlet and title."""
     addresses = [source.identity for source in new if is_address(source.identity)]

@@ -1,0 +1,168 @@
+"""`liveblog import`, first half: the files named on the command line → captures,
+each with its provenance record and the blog folder it belongs to.
+
+A file may hold several captures (a web archive's records). Which blog a
+capture is of is decided by its identity (ingest/identity.py): a blog already
+in content/, or a new folder named at this, its first import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator import __version__
+from generator.content.existing import known_blogs
+from generator.core.config import Config
+from generator.core.errors import SiteError
+from generator.core.fixity import sha256_bytes
+from generator.core.model import CaptureRecord
+from generator.core.paths import CAPTURES_DIR, read_bytes
+from generator.core.slugs import unique
+from generator.ingest import sniff
+from generator.ingest.identity import identity_of, same_blog
+from generator.ingest.record import ParsedCapture
+
+IMPORTER = f"liveblog {__version__}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One capture from a file named on the command line (a web archive holds
+    several): the file's bytes, the capture's record, its parse and identity."""
+
+    path: Path
+    data: bytes
+    record: CaptureRecord
+    parsed: ParsedCapture
+    identity: str
+
+
+@dataclass
+class _Candidate:
+    """A blog a capture may belong to: in content/ already, or made by this import."""
+
+    folder: str
+    identity: str
+    outlet: str | None
+    names: set[str]  # its title and page headline
+    posts: set[str]  # its post ids
+
+
+def parse(data: bytes, path: Path | str, config: Config) -> tuple[ParsedCapture, ...]:
+    return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map())
+
+
+def read_sources(config: Config, captures: Sequence[Path], source_url: str | None,
+              when: datetime | None | str,
+              progress: Callable[[int], Callable[[], None]] | None) -> list[Source]:
+    tick = progress(len(captures)) if progress is not None else None
+    planned: dict[str, bytes] = {}
+    sources: list[Source] = []
+    for path in captures:
+        found = _read_file(path, config, planned, source_url, when)
+        planned[found[0].record.file] = found[0].data
+        sources += found
+        if tick is not None:
+            tick()
+    return sources
+
+
+def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
+               source_url: str | None, when: datetime | None | str) -> list[Source]:
+    """Every capture the file holds (one, but for a web archive)."""
+    data = read_bytes(path)
+    digest = sha256_bytes(data)
+    file = _capture_name(config.root, path.name, data, digest, planned)
+    sources = []
+    for parsed in parse(data, path, config):
+        moment, how = _when(parsed, when, path)
+        record = CaptureRecord(
+            file=file, sha256=digest, size=len(data),
+            source_url=_web_address(parsed.source_url) or source_url,
+            captured_at=moment, captured_at_from=how,
+            updated=parsed.blog.updated, declared_posts=parsed.blog.declared_posts,
+            found_posts=len(parsed.posts), partial=parsed.partial, importer=IMPORTER,
+            format=parsed.format, record_offset=parsed.record_offset,
+        )
+        identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
+        sources.append(Source(path, data, record, parsed, identity))
+    return sources
+
+
+def _web_address(url: str | None) -> str | None:
+    """An address from inside a file (a WARC's target URI), kept only when it is http(s)."""
+    return url if url is not None and re.match(r"^https?://[^\s<>\"]+$", url) else None
+
+
+def _when(parsed: ParsedCapture, when: datetime | None | str, path: Path) -> tuple[datetime | None, str]:
+    """When the capture was taken, and how we know: the archive's record, the
+    --captured-at option, or the file's modification time."""
+    if parsed.captured_at is not None:
+        return parsed.captured_at, "archive record"
+    if when is None:
+        return datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc), "file modification time"
+    if when == "unknown":
+        return None, "unknown"
+    assert isinstance(when, datetime)
+    return when, "option"
+
+
+def by_blog(content_dir: Path, sources: Sequence[Source]) -> dict[str, list[Source]]:
+    """The captures grouped by the blog folder each belongs to (ingest/identity.py):
+    one already in content/, or a new one named at this, its first import."""
+    candidates = [
+        _Candidate(known.folder,
+                   known.blog.identity or identity_of(known.blog.source_url, known.blog.outlet, known.blog.title),
+                   known.blog.outlet, {known.blog.title, known.blog.headline_at_capture or known.blog.title},
+                   set(known.post_ids))
+        for known in known_blogs(content_dir)
+    ]
+    taken = {c.folder for c in candidates}
+    if content_dir.is_dir():
+        taken |= {p.name for p in content_dir.iterdir()}
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        blog = source.parsed.blog
+        names = {blog.title, blog.headline or blog.title}
+        ids = {post.id for post in source.parsed.posts}
+        match = next((c for c in candidates if same_blog(
+            source.identity, c.identity, outlets=(blog.outlet, c.outlet), names=(names, c.names),
+            posts=(ids, c.posts))), None)
+        if match is None:
+            match = _Candidate(unique(blog.slug, taken), source.identity, blog.outlet, set(), set())
+            candidates.append(match)
+        match.names |= names
+        match.posts |= ids
+        groups.setdefault(match.folder, []).append(source)
+    return groups
+
+
+def parse_captured_at(value: str | None) -> datetime | None | str:
+    if value is None or value == "unknown":
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SiteError(f"--captured-at is not an ISO 8601 time: {value!r}",
+                        hint="e.g. 2023-07-08T18:00:00-04:00, or 'unknown'") from None
+    if moment.tzinfo is None:
+        raise SiteError(f"--captured-at needs a UTC offset: {value!r}",
+                        hint="e.g. 2023-07-08T18:00:00-04:00")
+    return moment
+
+
+def _capture_name(site_root: Path, name: str, data: bytes, digest: str,
+                  planned: Mapping[str, bytes]) -> str:
+    """captures/<name>; a different capture with the same name gets its hash appended."""
+    rel = f"{CAPTURES_DIR}/{name}"
+    existing = planned.get(rel)
+    if existing is None and (site_root / rel).is_file():
+        existing = (site_root / rel).read_bytes()
+    if existing is None or existing == data:
+        return rel
+    stem, dot, suffix = name.rpartition(".")
+    return f"{CAPTURES_DIR}/{stem if dot else name}-{digest[:12]}{dot}{suffix if dot else ''}"
