@@ -191,8 +191,11 @@ def local_day(moment: datetime, tz: tzinfo) -> date:
 
 
 def chronological(posts: Iterable[PostEntry]) -> tuple[PostEntry, ...]:
-    """Oldest first; ties broken by id so the order never depends on input order."""
-    return tuple(sorted(posts, key=lambda post: (post.published, post.id)))
+    """Oldest first. Posts of one blog at the same time (in the same minute, or all
+    at the blog's time when the outlet gave none) keep their page order read from
+    the bottom up, as live blogs list the newest first; then ids, so the order
+    never depends on input order."""
+    return tuple(sorted(posts, key=lambda post: (post.published, post.blog, -post.position, post.id)))
 
 
 def make_site(blogs: Iterable[Blog], posts: Iterable[PostEntry], tz: tzinfo) -> Site:

@@ -188,7 +188,7 @@ def _capture(drafts: Sequence[_Draft], ld: LdBlog | None, markup: MarkupPage | N
                                              "the capture holds only this page's posts"))
     posts = _posts(drafts, fallback, blog.series, topic_rules)
     return ParsedCapture(blog, posts, tuple(warnings), partial or any(p.truncated for p in posts),
-                         format="html", source_url=base)
+                         format="html", source_url=blog.url)
 
 
 def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
