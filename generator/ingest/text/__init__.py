@@ -1,1 +1,2 @@
-"""The plain-text capture format: a live blog page's text, as copied or saved. May import core, ingest."""
+"""The plain-text capture format: a live blog page's text, as copied or saved (CNN's live blog
+layouts, and its older single-article news blog). May import core, ingest."""

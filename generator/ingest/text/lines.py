@@ -16,6 +16,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import SiteError
+from generator.ingest.text.relative import read_ago
 
 MONTHS: Mapping[str, int] = {
     name: number
@@ -31,16 +32,35 @@ MONTHS: Mapping[str, int] = {
     for name in names
 }
 
-# "11:29 a.m. ET, July 8, 2023" (also am/pm, AM/PM, "a.m", no space before am).
-# The zone label is upper case (ET, BST, GMT+1) so that a sentence such as
-# "9:30 a.m. Saturday, July 8, 2023" is never taken for a timestamp.
+WEEKDAYS: Mapping[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in names
+}
+
+# "11:29 a.m. ET, July 8, 2023" (also am/pm, AM/PM, "a.m", no space before am;
+# no comma after the zone: "4:10 PM ET March 5, 2024"). The zone label is upper
+# case (ET, BST, GMT+1) so that a sentence such as "9:30 a.m. Saturday, July 8,
+# 2023" is never taken for a timestamp.
 _TIME = (
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[aApP])\.?\s?[mM]\.?"
-    r"\s+(?P<zone>[A-Z][A-Z0-9+\-]{0,7})\s*,\s*"
+    r"\s+(?P<zone>[A-Z][A-Z0-9+\-]{0,7})(?:\s*,\s*|\s+)"
 )
-_DATE = r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
-_STAMP = re.compile(_TIME + _DATE)
-_DEK = re.compile(_DATE + r"(?:\s+(?P<series>\S.*))?")
+# An optional weekday before the date: "Tue March 5, 2024", "Tue, March 5, 2024".
+WEEKDAY = (r"(?:(?P<weekday>(?i:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+           + r"))\.?(?:\s*,\s*|\s+))?")
+# "July 8, 2023", "Jul. 8, 2023", "March 5th, 2012" (an ordinal, as the older pages print it).
+DATE = r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,\s*(?P<year>\d{4})"
+_STAMP = re.compile(_TIME + WEEKDAY + DATE)
+# "July 8, 2023 Russia-Ukraine news"; a title line "March 5, 2024 - Super Tuesday
+# results" (also – and —) is the same dek with a dash between date and series.
+_DEK = re.compile(DATE + r"(?:(?:\s*[-–—]\s*|\s+)(?P<series>[^\s\-–—].*))?")
 _UPDATED = re.compile(r"Updated:?\s+(?P<rest>.+)", re.IGNORECASE)
 _POST_COUNT = re.compile(r"(?P<count>\d[\d,]*)\s+Posts?", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"By\s+(?P<names>\S.*)")
@@ -60,6 +80,20 @@ _CHROME = frozenset(
         "share", "facebook", "twitter", "email",
     }
 )
+# Site navigation a saved page carries above the title (CNN's menu bar, its
+# section names, its editions): one or two words each, dropped silently.
+_NAVIGATION = frozenset(
+    {
+        "live tv", "audio", "watch", "listen", "video", "videos", "menu", "search", "edition",
+        "editions", "us edition", "international edition", "sign in", "sign out", "log in",
+        "log out", "my account", "subscribe", "home", "more", "cnn", "world", "us", "u.s.",
+        "politics", "business", "markets", "tech", "health", "entertainment", "style", "travel",
+        "sports", "science", "climate", "weather", "opinion", "features", "games", "underscored",
+        "africa", "americas", "asia", "australia", "china", "europe", "india", "middle east",
+        "uk", "united kingdom", "justice", "crime", "election", "elections", "2024 elections",
+    }
+)
+_NAVIGATION_MAX_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,20 +140,28 @@ def read_stamp(
     hour, minute = int(match["hour"]), int(match["minute"])
     if not 1 <= hour <= 12 or minute > 59:
         raise SiteError(f"bad timestamp {show(line)}: no such time of day", path=source, line=number)
-    day = _read_date(match, line=line, number=number, source=source, what="bad timestamp")
+    day = read_date(match, line=line, number=number, source=source, what="bad timestamp")
     label = match["zone"]
+    zone = zone_for(label, number=number, source=source, zones=zones)
+    hour24 = hour % 12 + (12 if match["ampm"] in "pP" else 0)
+    published = datetime(day.year, day.month, day.day, hour24, minute, tzinfo=zone)
+    return Stamp(published, label)
+
+
+def zone_for(label: str, *, number: int | None, source: str, zones: Mapping[str, ZoneInfo]) -> ZoneInfo:
+    """The zone site.toml maps a label to, or the SiteError that asks for the mapping."""
     zone = zones.get(label)
     if zone is None:
         raise SiteError(
             f"unknown time zone label '{label}'", path=source, line=number,
             hint=f'add it to [zones] in site.toml, e.g. {label} = "America/New_York"',
         )
-    hour24 = hour % 12 + (12 if match["ampm"] in "pP" else 0)
-    published = datetime(day.year, day.month, day.day, hour24, minute, tzinfo=zone)
-    return Stamp(published, label)
+    return zone
 
 
-def _read_date(match: re.Match[str], *, line: str, number: int, source: str, what: str) -> date:
+def read_date(match: re.Match[str], *, line: str, number: int, source: str, what: str) -> date:
+    """The date of a `DATE` (and optional `WEEKDAY`) match; an impossible date, or a
+    weekday that is not the date's, raises `SiteError` naming the line."""
     month = MONTHS.get(match["month"].lower())
     if month is None:
         raise SiteError(f"{what} {show(line)}: unknown month", path=source, line=number)
@@ -127,9 +169,14 @@ def _read_date(match: re.Match[str], *, line: str, number: int, source: str, wha
     try:
         if not 1 <= year <= 9998:  # keeps every UTC conversion in range
             raise ValueError(year)
-        return date(year, month, int(match["day"]))
+        day = date(year, month, int(match["day"]))
     except ValueError:
         raise SiteError(f"{what} {show(line)}: no such date", path=source, line=number) from None
+    weekday = match.groupdict().get("weekday")
+    if weekday is not None and WEEKDAYS[weekday.lower()] != day.weekday():
+        raise SiteError(f"{what} {show(line)}: {day:%B} {day.day}, {day.year} is a {day:%A}",
+                        path=source, line=number)
+    return day
 
 
 def read_dek(line: str, *, number: int, source: str) -> tuple[date, str | None] | None:
@@ -137,19 +184,23 @@ def read_dek(line: str, *, number: int, source: str) -> tuple[date, str | None] 
     match = _DEK.fullmatch(line)
     if match is None or match["month"].lower() not in MONTHS:
         return None
-    day = _read_date(match, line=line, number=number, source=source, what="bad date in the dek")
+    day = read_date(match, line=line, number=number, source=source, what="bad date in the dek")
     return day, match["series"]
 
 
 def read_updated(
     line: str, *, number: int, source: str, zones: Mapping[str, ZoneInfo]
-) -> datetime | None:
-    """``Updated 5:38 p.m. ET, July 8, 2023`` -> its time; None if it is not such a line."""
+) -> Stamp | None:
+    """``Updated 5:38 p.m. ET, July 8, 2023`` (also ``Updated 9:02 PM ET, Tue March 5,
+    2024``, ``Updated 12 min ago9:02 PM ET, …``: the absolute part) -> its time and
+    zone label; None if it is not such a line (``Updated 12 min ago`` alone is not)."""
     match = _UPDATED.fullmatch(line)
     if match is None:
         return None
-    stamp = read_stamp(match["rest"], number=number, source=source, zones=zones)
-    return None if stamp is None else stamp.published
+    rest = match["rest"]
+    if (ago := read_ago(rest)) is not None and ago[1]:
+        rest = ago[1]
+    return read_stamp(rest, number=number, source=source, zones=zones)
 
 
 def read_post_count(line: str) -> int | None:
@@ -161,6 +212,16 @@ def read_post_count(line: str) -> int | None:
 def is_chrome(line: str) -> bool:
     folded = line.casefold()
     return folded in _CHROME or folded.startswith("sort by")
+
+
+def is_navigation(line: str) -> bool:
+    """A site navigation label (``Live TV``, ``World``, ``Sign in``): a line of one or
+    two words that is a known label, or two words that are each one (``World
+    Politics``, a menu run together). Never a title: a title says more."""
+    words = line.casefold().split()
+    if not words or len(words) > _NAVIGATION_MAX_WORDS:
+        return False
+    return " ".join(words) in _NAVIGATION or all(word in _NAVIGATION for word in words)
 
 
 def split_names(text: str) -> tuple[str, ...]:
