@@ -103,7 +103,7 @@ BAD_INPUTS = {
     "empty": (b"", r"^Error: {path}: .*empty"),
     "binary": (b"\x00\x01\x02 some bytes\x00", r"^Error: {path}: .*binary"),
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
-            r"^Error: {path}: PNG image is not a supported capture format; supported: text capture, HTML"),
+            r"^Error: {path}: PNG image is not a supported capture format; supported: text capture, HTML, WARC, WACZ$"),
     "json": (b'{"posts": []}', r"^Error: {path}: JSON is not a supported capture format; supported: "),
     "not-utf8": ("Headline\n\n11:29 a.m. ET, July 8, 2023\n\nCaf\xe9 au lait\n".encode("latin-1"),
                  r"^Error: {path}:5: .*UTF-8"),

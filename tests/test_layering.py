@@ -46,6 +46,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "sqlite3": frozenset({"content.cache"}),
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
+    "warcio": frozenset({"ingest.warc"}),
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import SiteError
+from generator.ingest import warc
 from generator.ingest.html import parse_html
 from generator.ingest.record import ParsedCapture
 from generator.ingest.text.parse import decode_capture, parse_capture
@@ -46,7 +47,20 @@ def _html(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
     return (parse_html(data, source=source, zones=zones, topic_rules=rules),)
 
 
-IMPORTERS: Mapping[str, Importer] = {"text capture": _text, "HTML page": _html}
+def _warc(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
+          rules: Mapping[str, tuple[str, ...]], only: int | None = None) -> tuple[ParsedCapture, ...]:
+    return warc.parse_warc(data, source=source, zones=zones, topic_rules=rules, is_html=is_html, only=only)
+
+
+def _wacz(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
+          rules: Mapping[str, tuple[str, ...]], only: int | None = None) -> tuple[ParsedCapture, ...]:
+    return warc.parse_wacz(data, source=source, zones=zones, topic_rules=rules, is_html=is_html, only=only)
+
+
+IMPORTERS: Mapping[str, Importer] = {"text capture": _text, "HTML page": _html, "WARC": _warc,
+                                     "gzip'd WARC": _warc, "WACZ": _wacz}
+# Importers of files holding many captures that can read the one at a record offset alone.
+_BY_OFFSET = {"WARC": _warc, "gzip'd WARC": _warc, "WACZ": _wacz}
 # What messages call each format (a WARC is one format, gzip'd per record or not).
 _LABELS = {"HTML page": "HTML", "gzip'd WARC": "WARC"}
 
@@ -69,7 +83,7 @@ def sniff(data: bytes) -> str:
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
-    if _HTML.match(head):
+    if is_html(head):
         return "HTML page"
     if _XML.match(head):
         return "XML document"
@@ -92,12 +106,21 @@ def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
 
 def read_one(data: bytes, *, source: str, record_offset: int | None, zones: Mapping[str, ZoneInfo],
              topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
-    """The one capture a file holds at `record_offset` (None: the file is one capture)."""
-    for parsed in read(data, source=source, zones=zones, topic_rules=topic_rules):
+    """The one capture a file holds at `record_offset` (None: the file is one capture).
+    A web archive parses only that record's page."""
+    archive = _BY_OFFSET.get(sniff(data)) if record_offset is not None else None
+    found = archive(data, source, zones, topic_rules, record_offset) if archive is not None else \
+        read(data, source=source, zones=zones, topic_rules=topic_rules)
+    for parsed in found:
         if parsed.record_offset == record_offset:
             return parsed
     raise SiteError(f"no live blog in the record at offset {record_offset}", path=source,
                     hint="run `liveblog verify`: the file may have changed")
+
+
+def is_html(data: bytes) -> bool:
+    """Whether bytes begin like an HTML page (a doctype or an html, head or body tag)."""
+    return _HTML.match(data[:_HEAD].removeprefix(b"\xef\xbb\xbf")) is not None
 
 
 def _gunzip_head(data: bytes) -> bytes:
