@@ -40,7 +40,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 golden: $(BIN)/.installed
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	# Every golden file: the sample site and content, and each importer's fixtures.
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests -k golden
 
 clean:
 	rm -rf public public.tmp-* $(VENV) node_modules .pytest_cache .mypy_cache .hypothesis *.egg-info

@@ -15,7 +15,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from generator.cli import main
 from generator.core.errors import SiteError
-from generator.ingest.html import NO_LIVE_BLOG, body, derived_headline, parse_html
+from generator.ingest.headline import derive_headline
+from generator.ingest.html import NO_LIVE_BLOG, body, parse_html
 from generator.ingest.html.jsonld import moment
 from generator.ingest.record import BulletList, Embed, Figure, Link, Paragraph, Quote
 from sites import make_site, snapshot
@@ -162,8 +163,10 @@ def test_every_iso_8601_form(text: str, expected: datetime | None) -> None:
 
 
 def test_a_derived_headline_is_the_first_sentence() -> None:
-    assert derived_headline((Paragraph("Polls close at 8 p.m. More soon."),)) == "Polls close at 8 p.m."
-    assert derived_headline(()) == "Update"
+    assert derive_headline((Paragraph("Polls have closed in Georgia. More soon."),)) == "Polls have closed in Georgia."
+    assert derive_headline((Paragraph("Polls close at 8 p.m. in Georgia. More soon."),)) == \
+        "Polls close at 8 p.m. in Georgia."
+    assert derive_headline(()) == "Update"
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None)

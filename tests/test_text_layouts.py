@@ -425,11 +425,39 @@ def test_every_layout_has_a_fixture() -> None:
                      "relative-times", "updated-weekday-2024"]
 
 
+# When each fixture was captured. The relative times of relative-times.txt count back
+# from it: its page was saved at 3:20 a.m. EDT, as its Updated line says.
+CAPTURED_AT = {"relative-times": "2024-03-10T07:20:00Z"}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_importing_each_fixture_gives_its_golden_content_tree(tmp_path: Path, name: str) -> None:
     root = make_site(tmp_path)
     result = CliRunner().invoke(main, ["--site", str(root), "import", str(FIXTURES / f"{name}.txt"),
-                                       "--captured-at", "2024-03-06T03:00:00Z"])
+                                       "--captured-at", CAPTURED_AT.get(name, "2024-03-06T03:00:00Z")])
     assert result.exit_code == 0, result.output
     compare(root / "content", GOLDEN / name)
     assert snapshot(root / "captures")[f"{name}.txt"] == (FIXTURES / f"{name}.txt").read_bytes()
+
+
+def test_import_anchors_relative_times_on_captured_at_and_verify_reads_them_back(tmp_path: Path) -> None:
+    # Without an Updated line, only --captured-at can date "12 min ago"; a re-import
+    # and `verify --coverage` read the capture again with the same anchor.
+    text = (FIXTURES / "relative-times.txt").read_text(encoding="utf-8")
+    no_updated = tmp_path / "no-updated.txt"
+    no_updated.write_text(text.replace("Updated 3:20 AM ET, Sun March 10, 2024\n", ""), encoding="utf-8")
+    root = make_site(tmp_path / "site")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["--site", str(root), "import", str(no_updated), "--captured-at", "unknown"])
+    assert refused.exit_code == 1 and "relative" in refused.output.lower()
+    args = ["--site", str(root), "import", str(no_updated), "--captured-at", "2024-03-10T03:20:00-04:00"]
+    done = runner.invoke(main, args)
+    assert done.exit_code == 0, done.output
+    posts = sorted((root / "content").glob("*/*.md"))
+    assert any("time_derived: relative" in p.read_text(encoding="utf-8") for p in posts)
+    before = snapshot(root / "content")
+    assert runner.invoke(main, args).exit_code == 0
+    assert snapshot(root / "content") == before
+    assert runner.invoke(main, ["--site", str(root), "build"]).exit_code == 0
+    verified = runner.invoke(main, ["--site", str(root), "verify", "--coverage"])
+    assert verified.exit_code == 0, verified.output

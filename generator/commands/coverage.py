@@ -20,6 +20,7 @@ from generator.core.errors import Problem, SiteError
 from generator.core.model import Site
 from generator.core.paths import CONTENT_DIR, read_bytes
 from generator.core.urls import Urls
+from generator.commands.import_sources import anchor_of
 from generator.ingest import sniff
 from generator.ingest.record import CapturedPost, Figure, block_texts
 
@@ -117,7 +118,8 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
                 continue
             data = read_bytes(path)
             parsed = sniff.read_one(data, source=record.file, record_offset=record.record_offset,
-                                    zones=config.zone_map(), topic_rules=config.rules_map())
+                                    zones=config.zone_map(), topic_rules=config.rules_map(),
+                                    anchor=anchor_of(record))
             lines = [normalise(line) for line in data.decode("utf-8", errors="replace").split("\n")]
             tally = _Tally()
             for captured in parsed.posts:

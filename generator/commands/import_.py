@@ -27,7 +27,7 @@ from generator.core.model import CaptureRecord
 from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
 from generator.ingest.identity import is_address
-from generator.commands.import_sources import Source, by_blog, parse_captured_at, read_sources
+from generator.commands.import_sources import Source, anchor_of, by_blog, parse_captured_at, read_sources
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
 
@@ -121,7 +121,7 @@ def _report(slug: str, new: Sequence[Source], result: _BlogImport, no_time_given
     notes = [
         f"{source.path}: no --captured-at given; recording the file's modification time "
         f"{source.record.captured_at.isoformat() if source.record.captured_at else '?'}"
-        for source in result.first_seen
+        for source in result.first_seen if source.record.captured_at_from == "file modification time"
     ] if no_time_given else []
     return ImportReport(
         captures=tuple(dict.fromkeys(str(s.path) for s in new)), files=_summaries(new),
@@ -204,7 +204,7 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
         raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
                         path=path, hint="run `liveblog verify`")
     return sniff.read_one(data, source=record.file, record_offset=record.record_offset,
-                          zones=config.zone_map(), topic_rules=config.rules_map())
+                          zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record))
 
 
 def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog

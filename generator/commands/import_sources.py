@@ -52,8 +52,17 @@ class _Candidate:
     posts: set[str]  # its post ids
 
 
-def parse(data: bytes, path: Path | str, config: Config) -> tuple[ParsedCapture, ...]:
-    return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map())
+def parse(data: bytes, path: Path | str, config: Config, anchor: datetime | None = None
+          ) -> tuple[ParsedCapture, ...]:
+    """Every capture in a file; `anchor`: when it was captured, if the user said."""
+    return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map(),
+                      anchor=anchor)
+
+
+def anchor_of(record: CaptureRecord) -> datetime | None:
+    """The anchor a recorded capture was first read with (relative times count back
+    from it): its capture time, when the user gave it."""
+    return record.captured_at if record.captured_at_from == "option" else None
 
 
 def read_sources(config: Config, captures: Sequence[Path], source_url: str | None,
@@ -78,7 +87,7 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
     digest = sha256_bytes(data)
     file = _capture_name(config.root, path.name, data, digest, planned)
     sources = []
-    for parsed in parse(data, path, config):
+    for parsed in parse(data, path, config, when if isinstance(when, datetime) else None):
         moment, how = _when(parsed, when, path)
         record = CaptureRecord(
             file=file, sha256=digest, size=len(data),

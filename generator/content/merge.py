@@ -96,7 +96,8 @@ def _score(post: CapturedPost, published: datetime, title: str, text: str,
            source_id: str | None = None) -> int:
     if post.source_id is not None and source_id is not None:
         return 4 if post.source_id == source_id else 0  # the outlet's own ids decide
-    same_time = post.published == published
+    # Instants, not aware datetimes: across zones, == is False inside a repeated hour (PEP 495).
+    same_time = post.published.timestamp() == published.timestamp()
     if same_time and post.title == title:
         return 3
     if same_time and _similar(post_text(post), text):

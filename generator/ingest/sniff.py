@@ -14,6 +14,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import SiteError
@@ -22,8 +23,9 @@ from generator.ingest.html import parse_html
 from generator.ingest.record import ParsedCapture
 from generator.ingest.text.parse import decode_capture, parse_capture
 
-# (bytes, source name, zone labels, topic rules) → every capture the file holds, in file order
-Importer = Callable[[bytes, str, Mapping[str, ZoneInfo], Mapping[str, tuple[str, ...]]],
+# (bytes, source name, zone labels, topic rules, when it was captured if the user says)
+# → every capture the file holds, in file order
+Importer = Callable[[bytes, str, Mapping[str, ZoneInfo], Mapping[str, tuple[str, ...]], datetime | None],
                     tuple[ParsedCapture, ...]]
 
 _HEAD = 4096
@@ -37,23 +39,25 @@ _MAGIC = (
 
 
 def _text(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
-          rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+          rules: Mapping[str, tuple[str, ...]], anchor: datetime | None) -> tuple[ParsedCapture, ...]:
+    """A page's text; relative post times ("12 min ago") count back from `anchor`."""
     return (parse_capture(decode_capture(data, source=source), source=source, zones=zones,
-                          topic_rules=rules),)
+                          topic_rules=rules, anchor=anchor),)
 
 
 def _html(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
-          rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+          rules: Mapping[str, tuple[str, ...]], anchor: datetime | None) -> tuple[ParsedCapture, ...]:
     return (parse_html(data, source=source, zones=zones, topic_rules=rules),)
 
 
-def _warc(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
-          rules: Mapping[str, tuple[str, ...]], only: int | None = None) -> tuple[ParsedCapture, ...]:
+def _warc(data: bytes, source: str, zones: Mapping[str, ZoneInfo], rules: Mapping[str, tuple[str, ...]],
+          anchor: datetime | None, only: int | None = None) -> tuple[ParsedCapture, ...]:
+    """Every record dates itself (WARC-Date): `anchor` is not needed."""
     return warc.parse_warc(data, source=source, zones=zones, topic_rules=rules, is_html=is_html, only=only)
 
 
-def _wacz(data: bytes, source: str, zones: Mapping[str, ZoneInfo],
-          rules: Mapping[str, tuple[str, ...]], only: int | None = None) -> tuple[ParsedCapture, ...]:
+def _wacz(data: bytes, source: str, zones: Mapping[str, ZoneInfo], rules: Mapping[str, tuple[str, ...]],
+          anchor: datetime | None, only: int | None = None) -> tuple[ParsedCapture, ...]:
     return warc.parse_wacz(data, source=source, zones=zones, topic_rules=rules, is_html=is_html, only=only)
 
 
@@ -93,24 +97,26 @@ def sniff(data: bytes) -> str:
 
 
 def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
-         topic_rules: Mapping[str, tuple[str, ...]]) -> tuple[ParsedCapture, ...]:
+         topic_rules: Mapping[str, tuple[str, ...]], anchor: datetime | None = None
+         ) -> tuple[ParsedCapture, ...]:
     """The capture records of a file (a web archive may hold several), by the
-    importer its content calls for."""
+    importer its content calls for. `anchor`: when the capture was taken, when
+    the user says (`--captured-at`): a page's relative times count back from it."""
     kind = sniff(data)
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise SiteError(f"{kind} is not a supported capture format; supported: {supported()}",
                         path=source)
-    return importer(data, source, zones, topic_rules)
+    return importer(data, source, zones, topic_rules, anchor)
 
 
 def read_one(data: bytes, *, source: str, record_offset: int | None, zones: Mapping[str, ZoneInfo],
-             topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+             topic_rules: Mapping[str, tuple[str, ...]], anchor: datetime | None = None) -> ParsedCapture:
     """The one capture a file holds at `record_offset` (None: the file is one capture).
     A web archive parses only that record's page."""
     archive = _BY_OFFSET.get(sniff(data)) if record_offset is not None else None
-    found = archive(data, source, zones, topic_rules, record_offset) if archive is not None else \
-        read(data, source=source, zones=zones, topic_rules=topic_rules)
+    found = archive(data, source, zones, topic_rules, anchor, record_offset) if archive is not None else \
+        read(data, source=source, zones=zones, topic_rules=topic_rules, anchor=anchor)
     for parsed in found:
         if parsed.record_offset == record_offset:
             return parsed

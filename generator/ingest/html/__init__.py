@@ -31,6 +31,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from generator.core.errors import SiteError
 from generator.core.slugs import slug, unique
+from generator.ingest.headline import derive_headline
 from generator.ingest.html import jsonld
 from generator.ingest.html.jsonld import LdBlog
 from generator.ingest.html.outlets import ADAPTERS, MarkupPage
@@ -42,14 +43,11 @@ from generator.ingest.record import (
     CaptureWarning,
     Paragraph,
     ParsedCapture,
-    block_texts,
 )
 from generator.ingest.topics import topic_matchers, topics_for
 
 MAX_BYTES = 50 * 1024 * 1024  # per page (a WARC record too): larger is refused, not parsed
 NO_LIVE_BLOG = "HTML page with no live blog found (no LiveBlogPosting data and no known live-blog markup)"
-_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
-_HEADLINE_WORDS = 12
 _ELLIPSIS = ("…", "...")
 _CUT_MIN = 200  # a body shorter than this is whole, whatever the others' lengths
 _CUT_SLACK = 3  # characters a cut body may have lost to white space stripped at its ends
@@ -198,7 +196,7 @@ def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
     posts = []
     for position, draft in enumerate(drafts, start=1):
         published = draft.published or fallback
-        title = draft.title or derived_headline(draft.blocks)
+        title = draft.title or derive_headline(draft.blocks)
         post_id = unique(f"{published.date().isoformat()}-{published.hour:02d}{published.minute:02d}-"
                          f"{slug(title)}", used)
         posts.append(CapturedPost(
@@ -210,15 +208,3 @@ def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
             headline_derived=draft.title is None, truncated=draft.truncated,
         ))
     return tuple(posts)
-
-
-def derived_headline(blocks: Sequence[Block]) -> str:
-    """A headline for a post that has none: its first sentence, at most 12 words
-    (cut at a word, with an ellipsis)."""
-    text = next((t for block in blocks for t in block_texts(block) if t.strip()), "")
-    match = _SENTENCE.match(text)
-    sentence = match.group(1) if match else text
-    words = sentence.split()
-    if len(words) > _HEADLINE_WORDS:
-        return " ".join(words[:_HEADLINE_WORDS]).rstrip(",;:") + "…"
-    return sentence.strip() or "Update"

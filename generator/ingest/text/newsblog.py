@@ -19,7 +19,7 @@ at the start of a paragraph, newest first. The rules:
 * The entry ends at its footer (``Filed under:``, ``Next entry »``, ``«
   Previous entry``, ``soundoff (…)``, ``Comments (…)``), dropped with a warning.
 * An update has no headline of its own: its first sentence becomes one
-  (`headline.derive_headline`, ``headline_derived=True``) and stays in the body.
+  (`ingest/headline.derive_headline`, ``headline_derived=True``) and stays in the body.
 * Time: the tag's clock in the tag's zone label, else the header time line's,
   else ``ET``, as site.toml's [zones] maps it. Date: the header's date is the
   entry's posting date, so it is the date of the oldest update (the last
@@ -40,7 +40,7 @@ from generator.core.errors import SiteError
 from generator.core.slugs import slug
 from generator.ingest.record import CapturedBlog, CaptureWarning, ParsedCapture
 from generator.ingest.text.blocks import build_blocks
-from generator.ingest.text.headline import derive_headline
+from generator.ingest.headline import derive_headline
 from generator.ingest.text.lines import (
     DATE,
     WEEKDAY,

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from generator.core.slugs import slug, unique
 from generator.ingest.record import Block, CapturedPost
 from generator.ingest.text.blocks import build_blocks, ends_mid_sentence
-from generator.ingest.text.headline import derive_headline, lead_byline, reads_as_body
+from generator.ingest.headline import derive_headline
+from generator.ingest.text.headline import lead_byline, reads_as_body
 from generator.ingest.text.lines import read_byline
 from generator.ingest.text.stamps import Timed
 from generator.ingest.topics import topic_matchers, topics_for
