@@ -44,6 +44,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "tomllib": frozenset({"core.config"}),
     "slugify": frozenset({"core.slugs"}),
     "sqlite3": frozenset({"content.cache"}),
+    "selectolax": frozenset({"ingest.html"}),
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
     "warcio": frozenset({"ingest.warc"}),
