@@ -5,6 +5,11 @@ lists, quotes, figures (caption, credit, the image's address), embeds (as a
 link), subheads. Nothing else is kept, so no script, style, event handler,
 form or iframe can reach content/: the Markdown writer escapes the text, and
 an address is kept only when it is http(s) (or mailto for links).
+A tracking pixel (an image drawn 1×1 or 0, or hidden) is no image, so it
+never becomes a figure. A figure's credit is an element classed as one, in
+the caption or beside it, else a caption's trailing "Photograph: …"; an
+image component that is not a <figure> (a `div` marked `image` holding an
+image and its caption) is read as one.
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ _BREAKING = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5
                        "td", "th", "dd", "dt", "dl", "pre"})
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u202f\u2009]+")
 _CREDIT = re.compile(r"credit|copyright|source|byline|getty|photographer", re.IGNORECASE)
+_CAPTION = re.compile(r"caption", re.IGNORECASE)
+# A caption's trailing credit, as the Guardian prints it: "… Photograph: Jane Doe/AFP/Getty Images".
+_CREDIT_TEXT = re.compile(r"^(.*?)\s*\b((?:Photograph|Photo|Picture|Illustration|Composite|Image|Video|Graphic)s?:"
+                          r"\s*\S.*)$", re.DOTALL)
+_PIXELS = re.compile(r"^[01](?:\.0*)?(?:px)?$")
+_PIXEL_STYLE = re.compile(r"display:none|visibility:hidden|(?<![\w-])(?:width|height):[01](?:px)?(?:;|$|!)")
+_IMAGE_MARK = re.compile(r"(?<![\w-])image(?![\w-])", re.IGNORECASE)
 _SOCIAL = re.compile(r"twitter|x-post|instagram|tiktok|facebook|bluesky|threads|social|embed", re.IGNORECASE)
 
 
@@ -120,6 +132,10 @@ def _blocks(node: LexborNode, base: str | None, depth: int) -> Iterator[Block]:
             continue
         if tag in _BLOCKS:
             yield from _block(child, base, depth)
+        elif _figure_like(child):
+            found = _figure(child, base)
+            if found is not None:
+                yield found
         else:
             yield from _blocks(child, base, depth + 1)
     yield from _paragraph_of(loose, base)
@@ -210,22 +226,54 @@ def _quote(node: LexborNode, base: str | None) -> Iterator[Block]:
 
 
 def _figure(node: LexborNode, base: str | None) -> Figure | None:
+    """A figure's caption, credit, image address and alt text. The credit is an element
+    classed as one (in the caption, else beside it: the BBC puts it over the image), else a
+    trailing "Photograph: …" of the caption (the Guardian). A tracking pixel is no image."""
     image = node if node.tag == "img" else node.css_first("img")
+    if image is not None and _is_pixel(image):
+        image = None
     src = _image_src(image, base) if image is not None else None
     alt = (image.attributes.get("alt") or "").strip() or None if image is not None else None
     caption_node = node.css_first("figcaption") if node.tag == "figure" else None
+    if caption_node is None and node.tag != "img":
+        caption_node = next((n for n in node.css("*") if _CAPTION.search(n.attributes.get("class") or "")
+                             and not _is_credit(n) and n.css_first("img") is None), None)
+    credit_node = None if caption_node is None else next((n for n in caption_node.css("*") if _is_credit(n)), None)
+    if credit_node is None and node.tag != "img":
+        credit_node = next((n for n in node.css("*") if _is_credit(n)), None)
     credit = None
-    caption = ""
-    if caption_node is not None:
-        credit_node = next((n for n in caption_node.css("*") if _CREDIT.search(n.attributes.get("class") or "")), None)
-        if credit_node is not None:
-            credit = text_of(credit_node) or None
-            credit_node.decompose()
-        caption = text_of(caption_node)
+    if credit_node is not None:
+        credit = text_of(credit_node) or None
+        credit_node.decompose()
+    caption = text_of(caption_node) if caption_node is not None else ""
+    if credit is None and (split := _CREDIT_TEXT.match(caption)):
+        caption, credit = split.group(1).strip(), split.group(2).strip()
     caption = caption or alt or ""
     if not caption and src is None:
         return None
     return Figure(caption or "Photo", credit, src, alt)
+
+
+def _is_credit(node: LexborNode) -> bool:
+    """An element classed as a credit that holds no image or caption of its own."""
+    return bool(_CREDIT.search(node.attributes.get("class") or "")) and node.tag not in ("img", "source") \
+        and node.css_first("img, figcaption") is None
+
+
+def _is_pixel(image: LexborNode) -> bool:
+    """A tracking pixel: drawn 1×1 (or 0), or hidden."""
+    attributes = image.attributes
+    sizes = [_PIXELS.match((attributes.get(key) or "").strip()) for key in ("width", "height")]
+    style = (attributes.get("style") or "").replace(" ", "").lower()
+    return any(size is not None for size in sizes) or "hidden" in attributes or bool(_PIXEL_STYLE.search(style))
+
+
+def _figure_like(node: LexborNode) -> bool:
+    """An image component that is not a <figure> (CNN's `<div class="image">`): marked
+    `image`, holding an image and no text blocks outside its caption."""
+    marker = f"{node.attributes.get('class') or ''} {node.attributes.get('data-component-name') or ''}"
+    return bool(_IMAGE_MARK.search(marker)) and node.css_first("img") is not None \
+        and node.css_first("p, ul, ol, blockquote, figure, table, h2, h3, h4") is None
 
 
 def _image_src(image: LexborNode, base: str | None) -> str | None:
