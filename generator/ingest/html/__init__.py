@@ -101,20 +101,28 @@ def _parse(data: bytes, url: str | None, topic_rules: Mapping[str, tuple[str, ..
 
 
 def _from_markup(markup: MarkupPage, ld: LdBlog | None) -> list[_Draft]:
-    """The adapter's posts; a time the markup lacks comes from the JSON-LD update with
-    the same id, when there is one."""
+    """The adapter's posts; a time or headline the markup lacks (CNN's are often filled
+    in by scripts) comes from the JSON-LD update with the same id, when there is one
+    and it is the post's own (not the blog's headline, not one time shared by all)."""
     by_id = {}
     if ld is not None:
         for update in ld.updates:
             for key in (update.id, update.url):
                 if key:
                     by_id[key.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] = update
+    updates = ld.updates if ld is not None else ()
+    own_times = len({u.published for u in updates}) > 1 or len(updates) == 1
+    own_titles = len({u.headline for u in updates}) > 1 or len(updates) == 1
     drafts = []
     for post in markup.posts:
-        published = post.published
-        if published is None and post.source_id and post.source_id in by_id:
-            published = by_id[post.source_id].published
-        drafts.append(_Draft(post.source_id, published, post.title, post.byline, post.authors, post.blocks))
+        match = by_id.get(post.source_id) if post.source_id else None
+        published, title = post.published, post.title
+        if published is None and match is not None and own_times:
+            published = match.published
+        if title is None and match is not None and own_titles and ld is not None \
+                and match.headline != ld.headline:
+            title = match.headline
+        drafts.append(_Draft(post.source_id, published, title, post.byline, post.authors, post.blocks))
     return drafts
 
 
