@@ -404,3 +404,18 @@ def test_a_site_built_from_an_outlet_page_runs_nothing(tmp_path: Path, name: str
         assert "<script" not in rest.lower(), page
         assert "onerror" not in content.lower(), page
         assert "javascript:" not in content.lower(), page
+
+
+def test_a_key_event_is_kept_in_content_and_shown(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--site", str(root), "import", str(FIXTURES / "guardian-key-events.html"),
+                                  "--captured-at", "unknown"])
+    assert result.exit_code == 0, result.output
+    files = {p.name: p.read_text(encoding="utf-8") for p in (root / "content").glob("*/*.md")}
+    marked = sorted(name for name, text in files.items() if "key_event: true\n" in text)
+    expected = [p for p in parse("guardian-key-events.html").posts if p.key_event]
+    assert marked and len(marked) == len(expected)
+    assert runner.invoke(main, ["--site", str(root), "build"]).exit_code == 0
+    day = next((root / "public").glob("*/*/*/index.html")).read_text(encoding="utf-8")
+    assert day.count('<p class="key-event">Key event</p>') == len(expected)

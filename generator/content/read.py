@@ -94,6 +94,7 @@ def read_post(path: Path, blog: str) -> Post:
         time_precision=fields.integer("time_precision"),
         headline_derived=fields.flag("headline_derived"),
         truncated=fields.flag("truncated"),
+        key_event=fields.flag("key_event"),
     )
 
 

@@ -21,7 +21,7 @@ BLOG_KEYS = ("title", "headline_at_capture", "identity", "series", "date", "auth
              "captures")
 POST_KEYS = ("id", "source_id", "title", "headline_derived", "published", "time_unknown",
              "time_derived", "time_precision", "byline", "authors", "location", "topics", "blog",
-             "position", "draft", "cut_off", "truncated", "captures", "removed_in", "revisions")
+             "position", "draft", "key_event", "cut_off", "truncated", "captures", "removed_in", "revisions")
 CAPTURE_KEYS = ("file", "format", "record_offset", "sha256", "size", "source_url", "captured_at", "captured_at_from",
                 "updated", "declared_posts", "found_posts", "partial", "importer")
 REVISION_KEYS = ("capture", "updated", "title", "byline", "text")

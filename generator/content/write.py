@@ -87,6 +87,7 @@ def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -
         "draft": draft,
         "cut_off": True if current.cut_off else None,
         "truncated": True if current.truncated else None,
+        "key_event": True if current.key_event else None,
         "captures": [version.source for version in post.versions],
         "removed_in": post.removed_in,
         "revisions": [_revision(v, current) for v in post.earlier] or None,

@@ -129,6 +129,7 @@ class Post(PostEntry):
     time_precision: int | None = None  # seconds either way, for a derived time
     headline_derived: bool = False  # the outlet gave none; this is the first sentence
     truncated: bool = False  # the source cut the body short
+    key_event: bool = False  # the outlet marked it a key event
 
     def entry(self, zones: dict[Any, tzinfo] | None = None) -> PostEntry:
         """Its entry. Topic and blog names are interned and, given `zones`, the

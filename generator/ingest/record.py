@@ -101,6 +101,7 @@ class CapturedPost:
     time_precision: int | None = None  # seconds either way, for a derived time
     headline_derived: bool = False  # the outlet gave no headline; ours is the first sentence
     truncated: bool = False  # the source cut the body short
+    key_event: bool = False  # the outlet marked it a key event (the Guardian's "Key events")
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ class _Draft:
     authors: tuple[str, ...]
     blocks: tuple[Block, ...]
     truncated: bool = False
+    key_event: bool = False
 
 
 def parse_html(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
@@ -122,7 +123,8 @@ def _from_markup(markup: MarkupPage, ld: LdBlog | None) -> list[_Draft]:
         if title is None and match is not None and own_titles and ld is not None \
                 and match.headline != ld.headline:
             title = match.headline
-        drafts.append(_Draft(post.source_id, published, title, post.byline, post.authors, post.blocks))
+        drafts.append(_Draft(post.source_id, published, title, post.byline, post.authors, post.blocks,
+                             key_event=post.key_event))
     return drafts
 
 
@@ -213,6 +215,6 @@ def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
             authors=draft.authors, location=None, blocks=draft.blocks,
             topics=topics_for(title, draft.blocks, series, matchers), cut_off=False,
             source_id=draft.source_id, time_unknown=draft.published is None,
-            headline_derived=draft.title is None, truncated=draft.truncated,
+            headline_derived=draft.title is None, truncated=draft.truncated, key_event=draft.key_event,
         ))
     return tuple(posts)
