@@ -139,6 +139,9 @@ def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool) -> None:
 )
 @click.option("--source-url", default=None, help="Where the capture was taken from.")
 @click.option("--captured-at", default=None, help="When it was captured (ISO 8601 with offset).")
+@click.option("--keep-remote-images/--no-keep-remote-images", default=None,
+              help="Show photos the capture did not archive from the outlet's servers (hot-linked); "
+                   "the blog keeps the choice for later imports. Default: as recorded, else not.")
 @pass_context
 def import_command(
     obj: Context,
@@ -146,6 +149,7 @@ def import_command(
     content: Path | None,
     source_url: str | None,
     captured_at: str | None,
+    keep_remote_images: bool | None,
 ) -> None:
     """Parse captured live blogs into content/ (Markdown + YAML front matter).
 
@@ -161,7 +165,8 @@ def import_command(
     progress = Progress("importing", obj.verbosity)
     try:
         reports = import_captures(config, list(captures), content_dir=content,
-                                  source_url=source_url, captured_at=captured_at, progress=progress)
+                                  source_url=source_url, captured_at=captured_at, progress=progress,
+                                  keep_remote_images=keep_remote_images)
     finally:
         progress.close()
     for report in reports:
@@ -175,7 +180,9 @@ def import_command(
             obj.say(f"{file.path}: {file.format}, {file.outlet or 'outlet unknown'}, "
                     + (f"{file.captures} captures, " if file.captures > 1 else "")
                     + f"{_count(file.posts, 'post')} found"
-                    + (f" ({file.declared} declared)" if file.declared is not None else ""))
+                    + (f" ({file.declared} declared)" if file.declared is not None else "")
+                    + (f", {file.archived_images} of {_count(file.images, 'image')} archived"
+                       if file.images and file.format in ("WARC", "WACZ") else ""))
         declared = f" of {report.declared} declared" if report.declared is not None else ""
         partial = " (partial capture)" if report.partial else ""
         obj.say(

@@ -4,8 +4,8 @@ We use the Library of Congress's `bagit` package rather than writing
 manifests by hand: BagIt has details (tag manifests, Payload-Oxum,
 bag-info.txt encoding) that other archives' validators check, and `bagit`
 is the reference implementation they are tested against. The payload is
-what re-derives the site: captures/, content/ and site.toml (and public/
-with --with-site). The bag is made in a temporary folder and moved into
+what re-derives the site: captures/, media/ (the archived images), content/
+and site.toml (and public/ with --with-site). The bag is made in a temporary folder and moved into
 place only when complete.
 """
 
@@ -21,7 +21,7 @@ import bagit
 
 from generator import __version__
 from generator.core.config import CONFIG_NAME, Config
-from generator.core.paths import CAPTURES_DIR, CONTENT_DIR, OUTPUT_DIR
+from generator.core.paths import CAPTURES_DIR, CONTENT_DIR, MEDIA_DIR, OUTPUT_DIR
 from generator.core.errors import SiteError
 
 
@@ -36,7 +36,7 @@ def export_bag(config: Config, target: Path, *, with_site: bool = False) -> BagR
     root = config.root
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise SiteError("the bag folder exists and is not empty", path=target)
-    parts = [root / CAPTURES_DIR, root / CONTENT_DIR, root / CONFIG_NAME]
+    parts = [root / CAPTURES_DIR, root / MEDIA_DIR, root / CONTENT_DIR, root / CONFIG_NAME]
     if with_site:
         if not (root / OUTPUT_DIR).is_dir():
             raise SiteError("no built site to include", path=root / OUTPUT_DIR,

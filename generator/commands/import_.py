@@ -4,10 +4,13 @@ Reads each new capture and parses it by the importer its content calls for
 (ingest/sniff.py); then, for every blog it touches, re-parses all captures
 recorded for that blog and folds them in capture-time order
 (content/merge.py), so the result does not depend on import order.
-Everything that changed (post files, _blog.md, the raw captures, both fixity
-manifests) is written in one atomic step (publish/atomic.py). A post file's
-`topics` and `draft`, when edited by hand, survive a re-import; every other
-field comes from captures.
+Everything that changed (post files, _blog.md, the raw captures, the images
+a web archive held for the posts' figures, the fixity manifests:
+import_files.py) is written in one atomic step (publish/atomic.py). A post
+file's `topics` and `draft`, when edited by hand, survive a re-import; every
+other field comes from captures. Whether images not archived are hot-linked
+(`keep_remote_images`) is recorded in the blog's _blog.md, so a later import
+without the option keeps the choice.
 """
 
 from __future__ import annotations
@@ -19,14 +22,23 @@ from pathlib import Path
 
 from generator.content.existing import ExistingBlog, read_existing
 from generator.content.merge import MergedPost, merge
-from generator.content.write import blog_file, declared_posts, is_partial, only_moved, post_file, post_meta
+from generator.content.write import (
+    Images,
+    blog_file,
+    declared_posts,
+    is_partial,
+    only_moved,
+    post_file,
+    post_meta,
+)
 from generator.core.config import Config
 from generator.core.errors import SiteError
-from generator.core.fixity import MANIFEST, manifest_text, read_manifest, sha256_bytes
+from generator.core.fixity import sha256_bytes
 from generator.core.model import CaptureRecord
-from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, read_bytes
+from generator.core.paths import BLOG_FILE, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
 from generator.ingest.identity import is_address
+from generator.commands.import_files import add_manifests, blog_images, images_shown
 from generator.commands.import_sources import Source, anchor_of, by_blog, parse_captured_at, read_sources
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
@@ -43,6 +55,8 @@ class FileSummary:
     captures: int  # a web archive may hold several captures of the blog
     posts: int  # posts found, in its latest capture
     declared: int | None  # posts the page said it had ("16 Posts")
+    images: int = 0  # different images its latest capture's figures show
+    archived_images: int = 0  # of those, how many the file held (a web archive's image records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +96,7 @@ class _BlogImport:
     declared: int | None
     partial: bool
     first_seen: tuple[Source, ...]  # the captures it had not recorded before
+    media: dict[str, bytes]  # media/<sha256>.<ext>: the images its posts show
 
 
 def import_captures(
@@ -92,11 +107,14 @@ def import_captures(
     source_url: str | None = None,
     captured_at: str | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    keep_remote_images: bool | None = None,
 ) -> tuple[ImportReport, ...]:
     """Import every capture; all of them are parsed before anything is written.
 
     `captured_at` is an ISO 8601 time, or "unknown"; when it is not given the
     capture file's modification time is recorded, and a note says so.
+    `keep_remote_images`: whether a photo whose image was not archived is shown
+    from the outlet's server (None: as each blog recorded, else not).
     `progress(total)` is called with the number of captures and returns a
     callable invoked after each one is parsed (for a progress bar)."""
     site_root = config.root
@@ -107,10 +125,12 @@ def import_captures(
     sources = read_sources(config, captures, source_url, parse_captured_at(captured_at), progress)
     files: dict[str, bytes] = {source.record.file: source.data for source in sources}
     groups = by_blog(content_dir, sources)
-    blogs = {slug: _import_blog(config, content_dir / slug, new) for slug, new in groups.items()}
+    blogs = {slug: _import_blog(config, content_dir / slug, new, keep_remote_images)
+             for slug, new in groups.items()}
     for result in blogs.values():
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
-    _add_manifests(site_root, content_dir, files)
+        files.update(result.media)
+    add_manifests(site_root, _rel(site_root, content_dir), files)
     written = write_files_atomically(site_root, files)
     return tuple(_report(slug, groups[slug], result, captured_at is None, written)
                  for slug, result in blogs.items())
@@ -145,7 +165,7 @@ def _summaries(new: Sequence[Source]) -> tuple[FileSummary, ...]:
         latest = max(found, key=lambda s: s.record.order_key()).parsed
         summaries.append(FileSummary(str(path), _FORMATS.get(latest.format, latest.format),
                                      latest.blog.outlet, len(found), len(latest.posts),
-                                     latest.blog.declared_posts))
+                                     latest.blog.declared_posts, images_shown(latest), len(latest.media)))
     return tuple(summaries)
 
 
@@ -158,7 +178,8 @@ def _rel(root: Path, path: Path) -> str:
 
 # One blog -----------------------------------------------------------------------
 
-def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source]) -> _BlogImport:
+def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_remote_images: bool | None
+                 ) -> _BlogImport:
     """The blog's files after folding `new` into every capture it recorded."""
     existing = read_existing(blog_dir)
     records = {r.key: r for r in (existing.blog.captures if existing.blog else ())}
@@ -174,15 +195,18 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source]) -> _Blog
         if key not in parsed:
             parsed[key] = _reparse(config, record, blog_dir / BLOG_FILE)
     merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts)
-    files, counts = _post_files(blog_dir, merged, existing)
     ordered = sorted(records.values(), key=CaptureRecord.order_key)
+    remote = keep_remote_images if keep_remote_images is not None else \
+        existing.blog is not None and existing.blog.keep_remote_images
+    images, media = blog_images(ordered, parsed, remote)
+    files, counts = _post_files(blog_dir, merged, existing, images)
     archived = len(existing.names | {path.name for path in files})
     description = existing.blog.description if existing.blog else ""
     files[blog_dir / BLOG_FILE] = blog_file(parsed[ordered[-1].key], ordered, archived, merged,
-                                            description, _identity(new, existing))
+                                            description, _identity(new, existing), remote)
     declared = declared_posts(ordered)
     return _BlogImport(files, counts, len(merged), declared, is_partial(merged, declared),
-                       tuple(first_seen))
+                       tuple(first_seen), media)
 
 
 def _identity(new: Sequence[Source], existing: ExistingBlog) -> str:
@@ -207,21 +231,21 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
                           zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record))
 
 
-def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog
+def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog, images: Images
                 ) -> tuple[dict[Path, str], _Counts]:
     """Every merged post's file, and how many are new, changed or unchanged."""
     files: dict[Path, str] = {}
     new = changed = unchanged = renumbered = 0
     for post in merged:
         old = existing.files.get(post.id)
-        meta = post_meta(post, blog_dir.name, old.meta if old else None)
-        text = post_file(meta, post)
+        meta = post_meta(post, blog_dir.name, old.meta if old else None, images)
+        text = post_file(meta, post, images)
         files[blog_dir / f"{post.id}.md"] = text
         if old is None:
             new += 1
         elif old.text == text:
             unchanged += 1
-        elif only_moved(meta, post, old.meta, old.text):
+        elif only_moved(meta, post, old.meta, old.text, images):
             unchanged += 1
             renumbered += 1
         else:
@@ -236,30 +260,3 @@ def _refresh(old: CaptureRecord, new: CaptureRecord) -> CaptureRecord:
     if new.captured_at_from != "file modification time":
         old = replace(old, captured_at=new.captured_at, captured_at_from=new.captured_at_from)
     return old
-
-
-# Manifests ----------------------------------------------------------------------
-
-def _add_manifests(site_root: Path, content_dir: Path, files: dict[str, bytes]) -> None:
-    """captures/manifest-sha256.txt (every raw capture) and content/manifest-sha256.txt.
-
-    The content manifest keeps the entries of files this import did not
-    touch, so a hand edit elsewhere is not silently blessed."""
-    captures_dir = site_root / CAPTURES_DIR
-    hashes = {}
-    if captures_dir.is_dir():
-        hashes = {p.name: sha256_bytes(p.read_bytes()) for p in sorted(captures_dir.iterdir())
-                  if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")}
-    for rel, data in files.items():
-        if rel.startswith(f"{CAPTURES_DIR}/"):
-            hashes[rel[len(CAPTURES_DIR) + 1:]] = sha256_bytes(data)
-    files[f"{CAPTURES_DIR}/{MANIFEST}"] = manifest_text(hashes).encode()
-
-    content_rel = _rel(site_root, content_dir)
-    manifest_path = content_dir / MANIFEST
-    recorded = read_manifest(manifest_path) or {}
-    prefix = f"{content_rel}/"
-    for rel, data in files.items():
-        if rel.startswith(prefix):
-            recorded[rel[len(prefix):]] = sha256_bytes(data)
-    files[f"{content_rel}/{MANIFEST}"] = manifest_text(recorded).encode()

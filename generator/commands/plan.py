@@ -21,7 +21,8 @@ from pathlib import Path
 from generator.core.config import Config
 from generator.core.fixity import MANIFEST
 from generator.core.model import Site
-from generator.core.paths import CAPTURES_DIR, THEME
+from generator.core.media import named_sha256
+from generator.core.paths import CAPTURES_DIR, MEDIA_DIR, THEME
 from generator.core.urls import Urls
 from generator.publish.atomic import Data, publish, tree_files, update_in_place
 from generator.publish.state import BuildState, output_stats
@@ -97,10 +98,15 @@ class BuildPlan:
         return tail
 
     def _sign_copies(self, root: Path) -> dict[str, Path]:
-        """Static files (the site's over the theme's) and the raw captures, so anyone
-        can re-derive the site; copied when new or changed."""
+        """Static files (the site's over the theme's), the raw captures, so anyone
+        can re-derive the site, and the archived images; copied when new or changed.
+        Of media/, only the images an import names (`<sha256>.jpg`, .png, .gif, .webp,
+        .avif: types a browser never runs) and the manifest are published."""
         captures = {Urls.capture(rel): path for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR).items()}
-        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures}
+        media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR).items()
+                 if named_sha256(path.name) is not None or rel == f"{MEDIA_DIR}/{MANIFEST}"}
+        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures,
+                  **media}
         for rel, path in copies.items():
             stat = path.stat()
             self.wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"

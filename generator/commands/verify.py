@@ -1,9 +1,11 @@
 """`liveblog verify`: fixity of captures, content and a built site.
 
 Fixity: every raw capture against captures/manifest-sha256.txt and against
-the sha256 each blog recorded for it; every content file against
-content/manifest-sha256.txt; every file of a built site against its
-manifest-sha256.txt. Missing, extra and altered files are named.
+the sha256 each blog recorded for it; every archived image against
+media/manifest-sha256.txt and against the sha256 its name says
+(media/<sha256>.jpg); every content file against content/manifest-sha256.txt;
+every file of a built site against its manifest-sha256.txt. Missing, extra
+and altered files are named.
 
 Faithfulness (`--coverage`) is commands/coverage.py.
 """
@@ -16,9 +18,10 @@ from pathlib import Path
 
 from generator.core.config import Config
 from generator.content.read import read_blog
-from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR
+from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, MEDIA_DIR
 from generator.core.errors import Problem, SiteError
 from generator.core.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
+from generator.core.media import named_sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +43,18 @@ def _fixity_findings(report: FixityReport, prefix: str, manifest: str) -> Iterat
         yield Problem(prefix + path, f"altered (sha256 differs from {manifest})")
 
 
-def verify_tree(root: Path, label: str) -> tuple[list[Problem], int]:
-    """A folder against its own manifest-sha256.txt."""
+def verify_tree(root: Path, label: str, actual: dict[str, str] | None = None) -> tuple[list[Problem], int]:
+    """A folder against its own manifest-sha256.txt (`actual`: its files' hashes, when
+    the caller has them)."""
     manifest = root / MANIFEST
     recorded = read_manifest(manifest)
     prefix = f"{label}/"
+    actual = tree_hashes(root, skip=(MANIFEST,) + _ignored(root)) if actual is None else actual
     if recorded is None:
-        if not tree_hashes(root, skip=(MANIFEST,) + _ignored(root)):
+        if not actual:
             return [], 0  # nothing imported yet: nothing to verify
         return [Problem(f"{label}/{MANIFEST}", "missing: cannot verify this folder")], 0
-    report = compare(recorded, tree_hashes(root, skip=(MANIFEST,) + _ignored(root)))
+    report = compare(recorded, actual)
     return list(_fixity_findings(report, prefix, f"{label}/{MANIFEST}")), report.checked
 
 
@@ -69,6 +74,10 @@ def verify_sources(config: Config) -> VerifyReport:
         found, count = verify_tree(captures_dir, "captures")
         findings += found
         checked["captures"] = count
+    if (root / MEDIA_DIR).is_dir():
+        found, count = verify_media(root / MEDIA_DIR)
+        findings += found
+        checked["media files"] = count
     if content_dir.is_dir():
         found, count = verify_tree(content_dir, "content")
         findings += found
@@ -86,6 +95,19 @@ def verify_sources(config: Config) -> VerifyReport:
                 elif sha256_file(path) != record.sha256:
                     findings.append(Problem(record.file, f"altered (sha256 differs from {blog.source})"))
     return VerifyReport(tuple(findings), checked)
+
+
+def verify_media(media_dir: Path) -> tuple[list[Problem], int]:
+    """media/ against its manifest, and each image against the sha256 its name says
+    (which holds even when file and manifest were both rewritten)."""
+    actual = tree_hashes(media_dir, skip=(MANIFEST,) + _ignored(media_dir))
+    findings, count = verify_tree(media_dir, MEDIA_DIR, actual)
+    named = {f.where for f in findings}
+    for name, digest in actual.items():
+        expected = named_sha256(name)
+        if expected is not None and f"{MEDIA_DIR}/{name}" not in named and digest != expected:
+            findings.append(Problem(f"{MEDIA_DIR}/{name}", "altered (its sha256 is not the one its name says)"))
+    return findings, count
 
 
 def verify_site(public: Path) -> VerifyReport:

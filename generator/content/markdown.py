@@ -2,14 +2,17 @@
 
 Text is escaped so that CommonMark renders exactly the original characters;
 a photo is a raw `<figure class="photo">` block (the renderer sanitises all
-HTML before it reaches a page).
+HTML before it reaches a page). A photo shows its image when the archive
+held it (`images`: its address → the site's copy, "/media/<sha256>.jpg"),
+else its caption and credit with a link to the original; only with `remote`
+(`--keep-remote-images`) is a missing image shown from the outlet's server.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 from generator.ingest.record import Block, BulletList, Embed, Figure, Link, Paragraph, Quote
@@ -71,17 +74,30 @@ def _escape_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\t", "&#9;")  # Markdown expands tabs
 
 
-def _figure_html(figure: Figure) -> str:
-    """A photo: its caption and credit; the image itself is never hot-linked, so a
-    photo whose address the capture names links to the original instead."""
+def _figure_html(figure: Figure, images: Mapping[str, str], remote: bool) -> str:
+    """A photo: its archived image (`images`), its caption and credit. The image is
+    never hot-linked unless `remote`: a photo whose image was not archived links to
+    the original instead."""
     caption = f'<span class="caption">{_escape_html(figure.caption)}</span>'
     if figure.credit is not None:
         caption += f' <span class="credit">{_escape_html(figure.credit)}</span>'
+    local = images.get(figure.src) if figure.src else None
     original = _destination(figure.src) if figure.src else None
-    if original is not None:
+    image = ""
+    if local is not None:
+        image = f'<img src="{html.escape(local)}" alt="{_attribute(figure.alt)}">\n'
+    elif original is not None and remote:
+        image = (f'<img src="{html.escape(original)}" alt="{_attribute(figure.alt)}" loading="lazy" '
+                 'referrerpolicy="no-referrer">\n')
+    elif original is not None:
         caption += (f' <a class="not-archived" href="{html.escape(original)}">'
                     "Image not archived: see the original</a>")
-    return f'<figure class="photo">\n<figcaption>{caption}</figcaption>\n</figure>'
+    return f'<figure class="photo">\n{image}<figcaption>{caption}</figcaption>\n</figure>'
+
+
+def _attribute(text: str | None) -> str:
+    """Text as an attribute value on one line (a blank line would end the HTML block)."""
+    return html.escape(" ".join((text or "").split()), quote=True)
 
 
 def _quote_markdown(block: Quote) -> str:
@@ -91,9 +107,9 @@ def _quote_markdown(block: Quote) -> str:
     return "\n".join(lines)
 
 
-def _block_markdown(block: Block) -> str:
+def _block_markdown(block: Block, images: Mapping[str, str], remote: bool) -> str:
     if isinstance(block, Figure):
-        return _figure_html(block)
+        return _figure_html(block, images, remote)
     if isinstance(block, BulletList):
         return "\n".join(f"- {_escape_line(item)}" for item in block.items)
     if isinstance(block, Quote):
@@ -107,17 +123,19 @@ def _block_markdown(block: Block) -> str:
     return f"{lead} {_inline(block.text, block.links)}" if block.text else lead
 
 
-def body_markdown(blocks: Sequence[Block]) -> str:
+def body_markdown(blocks: Sequence[Block], images: Mapping[str, str] | None = None, *,
+                  remote: bool = False) -> str:
     """The Markdown body of a post file, ending with exactly one newline.
 
     Paragraphs are separated by one blank line; a lead-in is bold
     (``**Some context:** …``); a figure is a raw ``<figure class="photo">``
-    block; a bullet list is ``- item`` lines. Text is escaped so that
+    block, with an ``<img>`` when `images` maps its address to the site's copy
+    (or, with `remote`, to the original); a bullet list is ``- item`` lines. Text is escaped so that
     a CommonMark renderer (cmark-gfm) gives back exactly the original characters. Empty blocks are
     skipped; no blocks give ``"\\n"``.
     """
     chunks = [
-        _block_markdown(block)
+        _block_markdown(block, images or {}, remote)
         for block in blocks
         if not (isinstance(block, BulletList) and not block.items)
         and not (isinstance(block, Paragraph) and not block.text and block.lead_in is None)

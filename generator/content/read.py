@@ -58,6 +58,7 @@ def read_blog(path: Path) -> Blog:
         digest=digest,
         headline_at_capture=fields.text_("headline_at_capture"),
         identity=fields.text_("identity"),
+        keep_remote_images=fields.flag("keep_remote_images"),
     )
 
 

@@ -18,7 +18,7 @@ from generator.core.model import CaptureRecord, Revision
 
 BLOG_KEYS = ("title", "headline_at_capture", "identity", "series", "date", "authors", "outlet", "updated", "declared_posts",
              "archived_posts", "partial", "source_url", "captured_at", "capture", "capture_sha256",
-             "captures")
+             "captures", "keep_remote_images")
 POST_KEYS = ("id", "source_id", "title", "headline_derived", "published", "time_unknown",
              "time_derived", "time_precision", "byline", "authors", "location", "topics", "blog",
              "position", "draft", "key_event", "cut_off", "truncated", "captures", "removed_in", "revisions")

@@ -2,12 +2,14 @@
 
 From merged posts (content/merge.py) and capture records to the files that
 `frontmatter.join` makes. Keys come in the schema's order (content/schema.py),
-so that re-importing the same capture gives byte-identical content.
+so that re-importing the same capture gives byte-identical content. A post's
+body shows the images its capture archived (`Images`, made by the importer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.content.markdown import body_markdown
@@ -16,6 +18,30 @@ from generator.content.schema import BLOG_KEYS, PLACE_KEYS, POST_KEYS, capture_m
 from generator.core import frontmatter
 from generator.core.model import CaptureRecord
 from generator.ingest.record import CapturedPost, ParsedCapture
+
+
+@dataclass(frozen=True, slots=True)
+class Images:
+    """The archived images a blog's posts show: by capture (its key), each image's
+    address → the site's copy ("/media/<sha256>.jpg"); and whether an image no
+    capture archived is shown from the outlet's server (`--keep-remote-images`)."""
+
+    by_capture: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    latest: Mapping[str, str] = field(default_factory=dict)  # address → the latest capture's copy
+    remote: bool = False
+
+    def of(self, capture: CaptureRecord) -> Mapping[str, str]:
+        """What a copy of a post from `capture` shows: that capture's images, else the
+        latest capture's image at the same address."""
+        own = self.by_capture.get(capture.key)
+        return {**self.latest, **own} if own else self.latest
+
+    def body(self, version: Version) -> str:
+        """A version's body as Markdown, with the images it shows."""
+        return body_markdown(version.post.blocks, self.of(version.capture), remote=self.remote)
+
+
+NO_IMAGES = Images()
 
 
 def declared_posts(ordered: Sequence[CaptureRecord]) -> int | None:
@@ -30,9 +56,10 @@ def is_partial(merged: Sequence[MergedPost], declared: int | None) -> bool:
 
 
 def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived: int,
-              merged: Sequence[MergedPost], description: str, identity: str) -> str:
+              merged: Sequence[MergedPost], description: str, identity: str,
+              keep_remote_images: bool = False) -> str:
     """_blog.md: the blog as its latest capture shows it, and every capture's record
-    (`ordered`: capture-time order)."""
+    (`ordered`: capture-time order); whether its posts hot-link images not archived."""
     blog = latest.blog
     newest = ordered[-1]
     declared = declared_posts(ordered)
@@ -53,11 +80,13 @@ def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived:
         "capture": newest.file,
         "capture_sha256": newest.sha256,
         "captures": [capture_meta(record) for record in ordered],
+        "keep_remote_images": True if keep_remote_images else None,
     }
     return frontmatter.join(in_order(meta, BLOG_KEYS), description)
 
 
-def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -> dict[str, Any]:
+def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None,
+              images: Images = NO_IMAGES) -> dict[str, Any]:
     """A post file's front matter. `topics` and `draft` edited by hand in the file
     already there (`old_meta`) are kept; everything else comes from the captures."""
     current = post.current.post
@@ -90,29 +119,29 @@ def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None) -
         "key_event": True if current.key_event else None,
         "captures": [version.source for version in post.versions],
         "removed_in": post.removed_in,
-        "revisions": [_revision(v, current) for v in post.earlier] or None,
+        "revisions": [_revision(v, current, images) for v in post.earlier] or None,
     }
     return in_order(meta, POST_KEYS)
 
 
-def post_file(meta: Mapping[str, Any], post: MergedPost) -> str:
-    return frontmatter.join(meta, body_markdown(post.current.post.blocks))
+def post_file(meta: Mapping[str, Any], post: MergedPost, images: Images = NO_IMAGES) -> str:
+    return frontmatter.join(meta, images.body(post.current))
 
 
 def only_moved(meta: Mapping[str, Any], post: MergedPost, old_meta: Mapping[str, Any],
-               old_text: str) -> bool:
+               old_text: str, images: Images = NO_IMAGES) -> bool:
     """Whether the file already there differs from the new one only in where the
     post stands in its captures (`position`, `captures`): the post is unchanged."""
     kept = {**meta, **{key: old_meta.get(key) for key in PLACE_KEYS}}
-    return post_file(kept, post) == old_text
+    return post_file(kept, post, images) == old_text
 
 
-def _revision(version: Version, current: CapturedPost) -> dict[str, Any]:
+def _revision(version: Version, current: CapturedPost, images: Images) -> dict[str, Any]:
     post = version.post
     return {
         "capture": version.capture.ref,
         "updated": version.capture.updated or version.capture.captured_at,
         "title": post.title if post.title != current.title else None,
         "byline": post.byline if post.byline != current.byline else None,
-        "text": body_markdown(post.blocks).rstrip("\n"),
+        "text": images.body(version).rstrip("\n"),
     }

@@ -91,6 +91,7 @@ class Blog:
     digest: str  # sha256 of that file: what incremental builds compare
     headline_at_capture: str | None = None  # the page's headline when captured
     identity: str | None = None  # how later captures find this blog (ingest/identity.py)
+    keep_remote_images: bool = False  # images not archived are shown from the outlet (imports keep it)
 
 
 @dataclass(frozen=True, slots=True)

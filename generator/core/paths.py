@@ -1,6 +1,6 @@
 """Where things are, and reading a file or raising the user error that names it.
 
-The site's fixed names (content/, captures/, _blog.md, .liveblog/), the
+The site's fixed names (content/, captures/, media/, _blog.md, .liveblog/), the
 default theme shipped in the package, and the few file-system helpers every
 stage shares: `read_bytes`/`read_text` (the one "read or raise SiteError"
 rule) and `walk` (every file under a folder with its (mtime, size)).
@@ -21,8 +21,9 @@ BLOG_FILE = "_blog.md"  # in each blog folder under content/: the blog itself
 CONTENT_DIR = "content"
 OUTPUT_DIR = "public"  # the default output folder
 CAPTURES_DIR = "captures"
+MEDIA_DIR = "media"  # archived images, by content: media/<sha256>.<ext> (core/media.py)
 STATE_DIR = ".liveblog"  # what one build leaves for the next (git-ignored)
-SOURCE_FOLDERS = (CONTENT_DIR, "templates", "static", CAPTURES_DIR)  # a build's inputs
+SOURCE_FOLDERS = (CONTENT_DIR, "templates", "static", CAPTURES_DIR, MEDIA_DIR)  # a build's inputs
 
 
 def read_bytes(path: Path, *, missing: str = "no such file", hint: str | None = None) -> bytes:

@@ -125,6 +125,16 @@ class CaptureWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image a capture's figures show, with its bytes as the archive holds them
+    (a raster type, told by its bytes: core/media.py)."""
+
+    url: str  # the address it was fetched from: a Figure's `src`
+    content_type: str  # "image/jpeg", "image/png", "image/gif", "image/webp" or "image/avif"
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedCapture:
     blog: CapturedBlog
     posts: tuple[CapturedPost, ...]
@@ -134,3 +144,6 @@ class ParsedCapture:
     source_url: str | None = None  # where it was fetched from, when the file says (WARC-Target-URI)
     captured_at: datetime | None = None  # when, when the file says (WARC-Date)
     record_offset: int | None = None  # the WARC record it came from, in a web archive
+    # The archived images its figures show (a web archive's image records); a saved
+    # page or a text has none.
+    media: tuple[Media, ...] = ()

@@ -43,6 +43,8 @@ _ALLOWED_ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"class", "id", "lang", "title", "dir"},
     "a": {"href", "hreflang", "title"},
+    # An archived photo (/media/…), or with --keep-remote-images the outlet's, sent no referrer.
+    "img": {"src", "alt", "loading", "referrerpolicy"},
     "time": {"datetime"},
 }
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')

@@ -8,8 +8,9 @@ record's address, date and offset (captures.py). A capture's
 `sniff.read_one` finds it again by reading the same bytes: in a `.warc.gz`
 the byte of its gzip member, in a `.warc` the byte of the record, in a
 whole-file-gzipped WARC the byte in the gunzipped stream, in a WACZ the byte
-in the .wacz file. Images and other resources the archive holds are left
-alone: a Figure keeps the image's address.
+in the .wacz file. Each capture carries the raster images its figures show
+when the archive holds them (images.py: the record of the figure's address
+closest in time to the page's); other resources are left alone.
 """
 
 from __future__ import annotations

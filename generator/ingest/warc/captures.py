@@ -11,6 +11,9 @@ same address first), else by WARC-Refers-To-Target-URI and -Date, and is a
 capture of its own: at its own date and offset. A revisit whose original is
 not in the file (deduplicated against another crawl) cannot be read and is
 counted in the message when no live blog is found.
+
+Each capture carries the images its figures show, as the archive holds them
+(images.py): the image records closest in time to the page's record.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from zoneinfo import ZoneInfo
 from generator.core.errors import SiteError
 from generator.ingest.html import NO_LIVE_BLOG, parse_html
 from generator.ingest.record import CaptureWarning, ParsedCapture
+from generator.ingest.warc import images
 from generator.ingest.warc.records import WarcRecord
 
 
@@ -42,6 +46,7 @@ def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zone
     "warc" or "wacz"; `notes`: warnings every capture carries; `only`: just the record at
     that offset (nothing when it holds no live blog; the file is not searched)."""
     originals = _originals(records)
+    archived = images.index(records, lambda revisit: _original(revisit, originals))
     parsed: dict[tuple[int, str | None], ParsedCapture | None] = {}  # one parse per page and address
     found: list[ParsedCapture] = []
     looked = orphans = 0
@@ -64,7 +69,8 @@ def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zone
             parsed[key] = _parse(page, record, source, zones, topic_rules)
         capture = parsed[key]
         if capture is not None:
-            found.append(_stamped(capture, record, page, source, format, notes))
+            found.append(_with_media(_stamped(capture, record, page, source, format, notes), archived,
+                                     images.posix(record.date)))
     if not found and only is None:
         raise SiteError(_nothing_found(format, looked, orphans, unread), path=source)
     return tuple(sorted(found, key=lambda c: (c.captured_at, c.record_offset)))
@@ -124,6 +130,14 @@ def _stamped(capture: ParsedCapture, record: WarcRecord, page: WarcRecord, sourc
     return replace(capture, format=format, source_url=record.target_uri,
                    captured_at=_moment(record, source), record_offset=record.offset,
                    warnings=capture.warnings + problems + notes)
+
+
+def _with_media(capture: ParsedCapture, archived: images.Index, at: float | None) -> ParsedCapture:
+    """The capture with the images its figures show, closest in time to its record."""
+    if not archived:
+        return capture
+    media, warnings = images.media_of(capture, archived, at)
+    return replace(capture, media=media, warnings=capture.warnings + warnings) if media or warnings else capture
 
 
 def _moment(record: WarcRecord, source: str) -> datetime:

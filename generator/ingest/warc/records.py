@@ -1,5 +1,5 @@
-"""WARC bytes → its records: the headers a capture needs, and the payload of each
-HTML page. Pure; the only warcio user.
+"""WARC bytes → its records: the headers a capture needs, the payload of each
+HTML page, and the bytes of each raster image. Pure; the only warcio user.
 
 A record's `offset` is where it starts in the file: the byte where its gzip
 member starts in a `.warc.gz` written one member per record (as warcio,
@@ -18,6 +18,11 @@ Content-Length, a record not followed by its blank lines (a wrong
 Content-Length; warcio only writes a note on stderr), a header warcio cannot
 parse. Block and payload digests that do not match are kept as `problems`
 (the capture gets a warning), since some crawlers compute them differently.
+
+An image response (status 200, an `image/*` type) keeps its bytes when they
+are a JPEG, PNG, GIF, WebP or AVIF by their magic numbers (core/media.py)
+and at most MAX_IMAGE long; otherwise `refused` says why (an SVG, bytes that
+are no raster image, too large), so that a figure showing it can say so.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from warcio.limitreader import LimitReader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from generator.core.errors import SiteError
+from generator.core.media import MAX_IMAGE, RASTER_TYPES, image_type
 from generator.ingest.html import MAX_BYTES
+from generator.ingest.record import Media
 from generator.ingest.warc.inflate import GZIP_MAGIC, members
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -61,6 +68,8 @@ class WarcRecord:
     html: bytes | None = None  # a 200 response's HTML page, decoded (transfer and content encoding)
     unread: str | None = None  # why an HTML page was not read ("Content-Encoding br")
     problems: tuple[str, ...] = ()  # digest checks that failed
+    image: Media | None = None  # a 200 response's raster image (its type told by its bytes)
+    refused: str | None = None  # why an image response's bytes were not kept
 
 
 class _Iterator(WARCIterator):  # type: ignore[misc]
@@ -155,11 +164,13 @@ def _record(record: Any, iterator: Any, is_html: Callable[[bytes], bool],
     if length is None or not length.strip().isdigit():
         raise ArchiveLoadFailed(f"the record has no valid Content-Length ({length!r})")
     uri = headers.get_header("WARC-Target-URI")
-    html, unread = None, None
+    html, unread, image, refused = None, None, None, None
     http = record.http_headers
-    if record.rec_type == "response" and http is not None and http.get_statuscode() == "200" \
-            and uri and (keep is None or keep(uri)):
-        html, unread = _html(record, is_html, iterator.offset)
+    if record.rec_type == "response" and http is not None and http.get_statuscode() == "200" and uri:
+        if keep is None or keep(uri):
+            html, unread = _html(record, is_html, iterator.offset)
+        if html is None and unread is None:
+            image, refused = _image(record, uri)
     iterator.read_to_end()
     raw = record.raw_stream
     if isinstance(raw, LimitReader) and raw.limit > 0:
@@ -172,6 +183,7 @@ def _record(record: Any, iterator: Any, is_html: Callable[[bytes], bool],
         refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
         refers_to_date=headers.get_header("WARC-Refers-To-Date"), html=html, unread=unread,
         problems=tuple(str(p) for p in checker.problems) if checker is not None else (),
+        image=image, refused=refused,
     )
 
 
@@ -193,6 +205,28 @@ def _html(record: Any, is_html: Callable[[bytes], bool], offset: int) -> tuple[b
     if len(payload) > MAX_BYTES:
         raise _TooBig(offset)
     return payload, None
+
+
+def _image(record: Any, uri: str) -> tuple[Media | None, str | None]:
+    """An image response's bytes when they are a raster image of at most MAX_IMAGE bytes
+    (else why not); (None, None) for a response that is no image."""
+    http = record.http_headers
+    kind = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if not kind.startswith("image/"):
+        return None, None
+    if kind not in RASTER_TYPES:
+        return None, f"{kind} is not a raster image liveblog publishes" + \
+            (" (an SVG can hold script)" if kind.startswith("image/svg") else "")
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower()
+    if encoding not in _DECODED:
+        return None, f"Content-Encoding {encoding}, which liveblog cannot decode"
+    data: bytes = record.content_stream().read(MAX_IMAGE + 1)
+    if len(data) > MAX_IMAGE:
+        return None, f"over the limit of {MAX_IMAGE:,} bytes"
+    found = image_type(data)
+    if found is None:
+        return None, f"its bytes are no JPEG, PNG, GIF, WebP or AVIF image (it says {kind})"
+    return Media(uri, found, data), None
 
 
 def _first_line(error: BaseException) -> str:
