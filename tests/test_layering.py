@@ -27,7 +27,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "site": frozenset({"core", "content"}),
     "render": frozenset({"core", "site"}),
     "publish": frozenset({"core"}),
-    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish"}),
+    "archive": frozenset({"core", "ingest"}),
+    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish", "archive"}),
     "cli": frozenset({"core", "commands"}),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
@@ -47,7 +48,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "selectolax": frozenset({"ingest.html"}),
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
-    "warcio": frozenset({"ingest.warc"}),
+    "warcio": frozenset({"ingest.warc", "archive"}),
 }
 
 
