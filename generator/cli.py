@@ -196,6 +196,56 @@ def import_command(
         obj.detail(f"wrote {path}")
 
 
+@main.command("capture")
+@verbosity_options
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--every", default="5m", show_default=True, help="Time between rounds: 30s, 5m, 1h.")
+@click.option("--until", "until", default=None, help="Stop at this time (ISO 8601; the site's zone without an offset).")
+@click.option("--count", type=click.IntRange(1), default=None, help="Stop after this many rounds.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The WARC to append to (default: captures/<host>-<path>-<date>.warc.gz).")
+@click.option("--no-import", "no_import", is_flag=True, help="Only record; do not import the rounds.")
+@click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Pages fetched per blog and round (the first page and its older pages).")
+@click.option("--ignore-robots", is_flag=True, help="Fetch what robots.txt disallows.")
+@click.option("--contact", default=None, help="An e-mail or URL for the User-Agent, so the outlet can reach you.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
+              help="Seconds a request may take, whole.")
+@click.option("--delay", type=click.FloatRange(0, 600), default=1.0, show_default=True,
+              help="Seconds between two requests to one host.")
+@click.option("--tries", type=click.IntRange(1, 20), default=4, show_default=True,
+              help="Tries per page (429, 5xx and network errors are retried with backoff).")
+@pass_context
+def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str | None, count: int | None,
+                    out: Path | None, no_import: bool, max_pages: int, ignore_robots: bool,
+                    contact: str | None, timeout: float, delay: float, tries: int) -> None:
+    """Record live blogs while they change: a round every --every into one WARC,
+    each round imported into content/ (new, corrected and removed posts).
+
+    \b
+    Example:
+      liveblog capture https://www.theguardian.com/world/live/2026/dec/02/election-live \\
+          --every 5m --until 2026-12-02T23:00 --contact archive@example.org
+    """
+    from datetime import datetime, timezone
+
+    from generator.commands import capture as run
+    from generator.core.config import load_config
+
+    config = load_config(obj.site)
+    plan = run.Plan(
+        urls=run.check_urls(urls), every=run.parse_duration(every),
+        until=run.parse_until(until, config) if until else None, count=count,
+        out=(out if out is not None else run.default_out(config, urls[0], datetime.now(timezone.utc))).absolute(),
+        imports=not no_import, max_pages=max_pages, obey_robots=not ignore_robots, contact=contact,
+        timeout=timeout, delay=delay, tries=tries)
+    obj.say(f"capturing {', '.join(plan.urls)} into {plan.out}"
+            + (f", {count} rounds" if count else "") + (f" until {plan.until.isoformat()}" if plan.until else ""))
+    summary = run.capture(config, plan, lambda line: obj.say(run.describe(line)), obj.warn)
+    obj.say(f"{'stopped' if summary.stopped else 'done'}: {_count(summary.rounds, 'round')}, "
+            f"{_count(summary.pages, 'page')}, {summary.bytes_written:,} bytes written to {summary.out}")
+
+
 @main.command("build")
 @verbosity_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -48,7 +48,8 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "selectolax": frozenset({"ingest.html"}),
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
-    "warcio": frozenset({"ingest.warc", "archive"}),
+    "warcio": frozenset({"ingest.warc", "archive.writer"}),
+    "httpx": frozenset({"archive.fetch"}),
 }
 
 

@@ -16,7 +16,7 @@ without the option keeps the choice.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from generator.content.write import (
 )
 from generator.core.config import Config
 from generator.core.errors import SiteError
-from generator.core.fixity import sha256_bytes
+from generator.core.fixity import recorded
 from generator.core.model import CaptureRecord
 from generator.core.paths import BLOG_FILE, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
@@ -72,6 +72,7 @@ class ImportReport:
     changed: int
     unchanged: int
     renumbered: int  # unchanged posts rewritten only to record where they stand in the captures
+    removed: int  # posts the latest capture no longer shows, that earlier ones did (kept, marked)
     partial: bool
     warnings: tuple[tuple[str, CaptureWarning], ...]  # (capture path, warning)
     notes: tuple[str, ...]
@@ -84,6 +85,7 @@ class _Counts:
     changed: int = 0
     unchanged: int = 0
     renumbered: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,8 @@ def _report(slug: str, new: Sequence[Source], result: _BlogImport, no_time_given
         blog=slug, posts=result.posts,
         declared=result.declared, new=result.counts.new, changed=result.counts.changed,
         unchanged=result.counts.unchanged, renumbered=result.counts.renumbered,
-        partial=result.partial, warnings=tuple((str(s.path), w) for s in new for w in s.parsed.warnings),
+        removed=result.counts.removed, partial=result.partial,
+        warnings=tuple((str(s.path), w) for s in new for w in s.parsed.warnings),
         notes=tuple(notes), written=written,
     )
 
@@ -186,11 +189,12 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_rem
     parsed: dict[str, ParsedCapture] = {}
     first_seen: list[Source] = []
     for source in new:
-        known = records.get(source.record.key)
-        records[source.record.key] = source.record if known is None else _refresh(known, source.record)
+        known = records.get(source.record.key) or _grown(records.values(), source)
+        key = source.record.key if known is None else known.key
+        records[key] = source.record if known is None else _refresh(known, source.record)
         if known is None:
             first_seen.append(source)
-        parsed[source.record.key] = source.parsed
+        parsed[key] = source.parsed
     for key, record in records.items():
         if key not in parsed:
             parsed[key] = _reparse(config, record, blog_dir / BLOG_FILE)
@@ -224,7 +228,7 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
     """A capture the blog recorded earlier, read again from captures/ (and checked)."""
     path = config.root / record.file
     data = read_bytes(path)
-    if sha256_bytes(data) != record.sha256:
+    if not recorded(data, record.size, record.sha256, appendable=record.format == "warc"):
         raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
                         path=path, hint="run `liveblog verify`")
     return sniff.read_one(data, source=record.file, record_offset=record.record_offset,
@@ -235,9 +239,11 @@ def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: Existing
                 ) -> tuple[dict[Path, str], _Counts]:
     """Every merged post's file, and how many are new, changed or unchanged."""
     files: dict[Path, str] = {}
-    new = changed = unchanged = renumbered = 0
+    new = changed = unchanged = renumbered = removed = 0
     for post in merged:
         old = existing.files.get(post.id)
+        gone = post.removed_in is not None and (old is None or old.meta.get("removed_in") is None)
+        removed += gone
         meta = post_meta(post, blog_dir.name, old.meta if old else None, images)
         text = post_file(meta, post, images)
         files[blog_dir / f"{post.id}.md"] = text
@@ -248,9 +254,21 @@ def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: Existing
         elif only_moved(meta, post, old.meta, old.text, images):
             unchanged += 1
             renumbered += 1
-        else:
+        elif not gone:  # a post only marked removed is counted as removed, not changed
             changed += 1
-    return files, _Counts(new, changed, unchanged, renumbered)
+    return files, _Counts(new, changed, unchanged, renumbered, removed)
+
+
+def _grown(known: Iterable[CaptureRecord], source: Source) -> CaptureRecord | None:
+    """The record of this capture made when its WARC was shorter: the same file and
+    record, and the file then was the first bytes of the file now (`liveblog capture`
+    appends a round at a time)."""
+    record = source.record
+    if record.format != "warc" or record.record_offset is None:
+        return None
+    return next((old for old in known if old.file == record.file and old.record_offset == record.record_offset
+                 and old.format == "warc" and recorded(source.data, old.size, old.sha256, appendable=True)),
+                None)
 
 
 def _refresh(old: CaptureRecord, new: CaptureRecord) -> CaptureRecord:

@@ -85,7 +85,7 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
     """Every capture the file holds (one, but for a web archive)."""
     data = read_bytes(path)
     digest = sha256_bytes(data)
-    file = _capture_name(config.root, path.name, data, digest, planned)
+    file = _capture_name(config.root, path, data, digest, planned)
     sources = []
     for parsed in parse(data, path, config, when if isinstance(when, datetime) else None):
         moment, how = _when(parsed, when, path)
@@ -164,14 +164,19 @@ def parse_captured_at(value: str | None) -> datetime | None | str:
     return moment
 
 
-def _capture_name(site_root: Path, name: str, data: bytes, digest: str,
+def _capture_name(site_root: Path, path: Path, data: bytes, digest: str,
                   planned: Mapping[str, bytes]) -> str:
-    """captures/<name>; a different capture with the same name gets its hash appended."""
+    """captures/<name>; a different capture with the same name gets its hash appended,
+    but a WARC that starts with the bytes kept under its name is that WARC grown (a
+    capture appends to it) and keeps the name."""
+    name = path.name
     rel = f"{CAPTURES_DIR}/{name}"
     existing = planned.get(rel)
     if existing is None and (site_root / rel).is_file():
         existing = (site_root / rel).read_bytes()
     if existing is None or existing == data:
+        return rel
+    if sniff.sniff(data) in ("WARC", "gzip'd WARC") and data.startswith(existing):
         return rel
     stem, dot, suffix = name.rpartition(".")
     return f"{CAPTURES_DIR}/{stem if dot else name}-{digest[:12]}{dot}{suffix if dot else ''}"

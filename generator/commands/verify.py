@@ -20,7 +20,7 @@ from generator.core.config import Config
 from generator.content.read import read_blog
 from generator.core.paths import BLOG_FILE, CAPTURES_DIR, CONTENT_DIR, MEDIA_DIR
 from generator.core.errors import Problem, SiteError
-from generator.core.fixity import MANIFEST, FixityReport, compare, read_manifest, sha256_file, tree_hashes
+from generator.core.fixity import MANIFEST, FixityReport, compare, read_manifest, recorded, tree_hashes
 from generator.core.media import named_sha256
 
 
@@ -92,7 +92,8 @@ def verify_sources(config: Config) -> VerifyReport:
                 path = root / record.file
                 if not path.is_file():
                     findings.append(Problem(record.file, f"missing (recorded in {blog.source})"))
-                elif sha256_file(path) != record.sha256:
+                elif not recorded(path.read_bytes(), record.size, record.sha256,
+                                  appendable=record.format == "warc"):
                     findings.append(Problem(record.file, f"altered (sha256 differs from {blog.source})"))
     return VerifyReport(tuple(findings), checked)
 

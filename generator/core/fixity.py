@@ -19,6 +19,15 @@ def sha256_bytes(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def recorded(data: bytes, size: int, sha256: str, *, appendable: bool) -> bool:
+    """Whether `data` holds the bytes a capture record fixed (`size`, `sha256`): the
+    whole file; or, for an `appendable` file (a WARC, which `liveblog capture` grows
+    record by record and never rewrites), its first `size` bytes."""
+    if sha256_bytes(data) == sha256:
+        return True
+    return appendable and 0 < size < len(data) and sha256_bytes(data[:size]) == sha256
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -24,8 +24,9 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import SiteError
+from generator.core.slugs import unique
 from generator.ingest.html import NO_LIVE_BLOG, parse_html
-from generator.ingest.record import CaptureWarning, ParsedCapture
+from generator.ingest.record import CapturedPost, CaptureWarning, ParsedCapture
 from generator.ingest.warc import images
 from generator.ingest.warc.records import WarcRecord
 
@@ -43,37 +44,83 @@ def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zone
              topic_rules: Mapping[str, tuple[str, ...]], notes: tuple[CaptureWarning, ...] = (),
              only: int | None = None) -> tuple[ParsedCapture, ...]:
     """Every capture of a live blog the records hold, by (captured_at, offset). `format`:
-    "warc" or "wacz"; `notes`: warnings every capture carries; `only`: just the record at
-    that offset (nothing when it holds no live blog; the file is not searched)."""
+    "warc" or "wacz"; `notes`: warnings every capture carries; `only`: just the capture
+    whose (first) record is at that offset (nothing when it holds no live blog; the file
+    is not searched). In a WARC `liveblog capture` wrote, a capture is a round: its
+    pages' records, in page order (rounds.py); elsewhere every page is one."""
     originals = _originals(records)
     archived = images.index(records, lambda revisit: _original(revisit, originals))
     parsed: dict[tuple[int, str | None], ParsedCapture | None] = {}  # one parse per page and address
     found: list[ParsedCapture] = []
     looked = orphans = 0
     unread: dict[str, int] = {}
-    for record in records:
-        if only is not None and record.offset != only:
+    for unit in _units(records):
+        if only is not None and unit[0].offset != only:
             continue
-        page = record if record.type == "response" else \
-            _original(record, originals) if record.type == "revisit" else None
-        if page is None:
-            orphans += record.type == "revisit" and bool(record.target_uri)
-            continue
-        if page.unread is not None and page is record:
-            unread[page.unread] = unread.get(page.unread, 0) + 1
-        if page.html is None:
-            continue
-        looked += 1
-        key = (page.offset, record.target_uri)
-        if key not in parsed:
-            parsed[key] = _parse(page, record, source, zones, topic_rules)
-        capture = parsed[key]
-        if capture is not None:
-            found.append(_with_media(_stamped(capture, record, page, source, format, notes), archived,
-                                     images.posix(record.date)))
+        pages: list[ParsedCapture] = []
+        for record in unit:
+            page = record if record.type == "response" else \
+                _original(record, originals) if record.type == "revisit" else None
+            if page is None:
+                orphans += record.type == "revisit" and bool(record.target_uri)
+                continue
+            if page.unread is not None and page is record:
+                unread[page.unread] = unread.get(page.unread, 0) + 1
+            if page.html is None:
+                continue
+            looked += 1
+            key = (page.offset, record.target_uri)
+            if key not in parsed:
+                parsed[key] = _parse(page, record, source, zones, topic_rules)
+            capture = parsed[key]
+            if capture is not None:
+                pages.append(_stamped(capture, record, page, source, format, notes))
+        if pages and pages[0].record_offset == unit[0].offset:
+            found.append(_with_media(_joined(pages), archived, images.posix(unit[0].date)))
     if not found and only is None:
         raise SiteError(_nothing_found(format, looked, orphans, unread), path=source)
     return tuple(sorted(found, key=lambda c: (c.captured_at, c.record_offset)))
+
+
+def _units(records: Sequence[WarcRecord]) -> list[tuple[WarcRecord, ...]]:
+    """The records of each capture: a round's pages in page order, when the file has
+    round records (a page in none is from a round cut short: no capture); else each
+    response and revisit alone."""
+    rounds = [record.round for record in records if record.round is not None]
+    if not rounds:
+        return [(record,) for record in records if record.type in ("response", "revisit")]
+    by_id = {record.record_id: record for record in records if record.record_id}
+    units = []
+    for one in rounds:
+        pages = tuple(by_id[page] for page in one.pages if page in by_id)
+        if pages:
+            units.append(pages)
+    return units
+
+
+def _joined(pages: Sequence[ParsedCapture]) -> ParsedCapture:
+    """A round's pages as one capture: the first page's blog and record, every page's
+    posts in page order, a post that moved onto the next page between two fetches
+    counted once (by the outlet's id, else its time and headline)."""
+    if len(pages) == 1:
+        return pages[0]
+    first = pages[0]
+    seen: set[object] = set()
+    taken: set[str] = set()
+    posts: list[CapturedPost] = []
+    for page in pages:
+        for post in page.posts:
+            key: object = post.source_id or (post.published.timestamp(), post.title)
+            if key in seen:
+                continue
+            seen.add(key)
+            post_id = unique(post.id, taken)
+            taken.add(post_id)
+            posts.append(replace(post, id=post_id, position=len(posts) + 1))
+    declared = first.blog.declared_posts
+    partial = (declared is not None and len(posts) < declared) or any(post.cut_off for post in posts)
+    return replace(first, posts=tuple(posts), partial=partial,
+                   warnings=tuple(dict.fromkeys(w for page in pages for w in page.warnings)))
 
 
 def _originals(records: Sequence[WarcRecord]) -> _Originals:

@@ -44,6 +44,7 @@ from generator.core.media import MAX_IMAGE, RASTER_TYPES, image_type
 from generator.ingest.html import MAX_BYTES
 from generator.ingest.record import Media
 from generator.ingest.warc.inflate import GZIP_MAGIC, members
+from generator.ingest.warc.rounds import MAX_ROUND_BYTES, ROUND_TYPE, Round, read_round
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _SNIFFED_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "text/plain"})
@@ -70,6 +71,7 @@ class WarcRecord:
     problems: tuple[str, ...] = ()  # digest checks that failed
     image: Media | None = None  # a 200 response's raster image (its type told by its bytes)
     refused: str | None = None  # why an image response's bytes were not kept
+    round: Round | None = None  # a `liveblog capture` round record (rounds.py)
 
 
 class _Iterator(WARCIterator):  # type: ignore[misc]
@@ -164,8 +166,11 @@ def _record(record: Any, iterator: Any, is_html: Callable[[bytes], bool],
     if length is None or not length.strip().isdigit():
         raise ArchiveLoadFailed(f"the record has no valid Content-Length ({length!r})")
     uri = headers.get_header("WARC-Target-URI")
-    html, unread, image, refused = None, None, None, None
+    html, unread, image, refused, found_round = None, None, None, None, None
     http = record.http_headers
+    if record.rec_type == "metadata" and \
+            (headers.get_header("Content-Type") or "").split(";")[0].strip().lower() == ROUND_TYPE:
+        found_round = read_round(record.content_stream().read(MAX_ROUND_BYTES))
     if record.rec_type == "response" and http is not None and http.get_statuscode() == "200" and uri:
         if keep is None or keep(uri):
             html, unread = _html(record, is_html, iterator.offset)
@@ -183,7 +188,7 @@ def _record(record: Any, iterator: Any, is_html: Callable[[bytes], bool],
         refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
         refers_to_date=headers.get_header("WARC-Refers-To-Date"), html=html, unread=unread,
         problems=tuple(str(p) for p in checker.problems) if checker is not None else (),
-        image=image, refused=refused,
+        image=image, refused=refused, round=found_round,
     )
 
 
