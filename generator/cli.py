@@ -233,9 +233,13 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
     from generator.core.config import load_config
 
     config = load_config(obj.site)
+    try:
+        checked, seconds = run.check_urls(urls), run.parse_duration(every)
+        stop_at = run.parse_until(until, config) if until else None
+    except SiteError as error:  # a bad option value: a usage error, exit 2
+        raise click.UsageError(error.message) from None
     plan = run.Plan(
-        urls=run.check_urls(urls), every=run.parse_duration(every),
-        until=run.parse_until(until, config) if until else None, count=count,
+        urls=checked, every=seconds, until=stop_at, count=count,
         out=(out if out is not None else run.default_out(config, urls[0], datetime.now(timezone.utc))).absolute(),
         imports=not no_import, max_pages=max_pages, obey_robots=not ignore_robots, contact=contact,
         timeout=timeout, delay=delay, tries=tries)

@@ -13,7 +13,8 @@ corrects C; state 5 deletes B. Faults fire once each, where `faults` says:
 * "reset": in state 4 the second page's connection is reset mid-body;
 * "gzip": in state 5 the first page's gzip'd body is cut short.
 
-`robots.txt` disallows /private/ for every agent.
+`robots.txt` disallows /private/ for every agent (`robots` sets another);
+`etags=False` sends no ETag, so an unchanged page comes again whole.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ MODIFIED = ("2026-12-02T12:50:00Z", "2026-12-02T12:50:00Z", "2026-12-02T14:10:00
 class LiveBlog:
     faults: set[str] = field(default_factory=lambda: {"503", "stall", "reset", "gzip"})
     stall: float = 3.0
+    robots: str = "User-agent: *\nDisallow: /private/\n"
+    etags: bool = True  # False: no ETag, so an unchanged page comes again whole (a revisit by digest)
     state: int = 0  # how many times the first page was served
     log: list[tuple[str, int]] = field(default_factory=list)  # (path?query, status)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -110,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
         blog = self.server.blog
         parts = urlsplit(self.path)
         if parts.path == "/robots.txt":
-            return self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            return self._send(200, blog.robots.encode(), "text/plain")
         if parts.path != PATH:
             return self._send(404, b"not found", "text/plain")
         number = int((parse_qs(parts.query).get("page") or ["1"])[0])
@@ -131,9 +134,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"no such page", "text/plain")
         body = blog.html(state, number)
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        if self.headers.get("If-None-Match") == etag and fault is None:
+        if blog.etags and self.headers.get("If-None-Match") == etag and fault is None:
             return self._send(304, b"", None, {"ETag": etag})
-        headers = {"ETag": etag, "Cache-Control": "max-age=0"}
+        headers = {"ETag": etag} if blog.etags else {}
+        headers["Cache-Control"] = "max-age=0"
         if number == 1:
             headers["Content-Encoding"] = "gzip"
             body = gzip.compress(body, mtime=0)

@@ -53,9 +53,10 @@ def test_a_capture_record_reads_back_as_it_was_written(records: list[CaptureReco
 def test_records_are_written_in_schema_order() -> None:
     record = CaptureRecord("captures/x.txt", "0" * 64, 3, None, None, "unknown", None, None, 1,
                            False, "liveblog 0.1.0")
-    assert list(capture_meta(record)) == [k for k in CAPTURE_KEYS if k not in ("format", "record_offset")]
+    assert list(capture_meta(record)) == [k for k in CAPTURE_KEYS if k not in ("format", "record_offset", "changed_ids")]
     warc = CaptureRecord("captures/x.warc.gz", "0" * 64, 3, None, None, "unknown", None, None, 1,
-                         False, "liveblog 0.1.0", format="warc", record_offset=0)
+                         False, "liveblog 0.1.0", format="warc", record_offset=0, post_ids=("a",),
+                         changed_ids=("a",))
     assert list(capture_meta(warc)) == list(CAPTURE_KEYS)
 
 

@@ -206,17 +206,18 @@ def _pack_post(post: Any) -> bytes:
                           post.draft, post.source, post.digest, post.title, post.byline, post.authors,
                           post.location, post.cut_off, post.captures, post.removed_in, revisions,
                           post.body, post.source_id, post.time_unknown, post.time_derived,
-                          post.time_precision, post.headline_derived, post.truncated, post.key_event))
+                          post.time_precision, post.headline_derived, post.truncated, post.key_event,
+                          post.removed_after.isoformat() if post.removed_after else None))
 
 
 def _unpack_post(data: bytes) -> Any:
     (post_id, published, topics, blog, position, draft, source, digest, title, byline, authors,
      location, cut_off, captures, removed_in, revisions, body, source_id, time_unknown, time_derived,
-     time_precision, headline_derived, truncated, key_event) = marshal.loads(data)
+     time_precision, headline_derived, truncated, key_event, removed_after) = marshal.loads(data)
     return Post(post_id, datetime.fromisoformat(published), topics, blog, position, draft, source,
                 digest, title, byline, authors, location, cut_off, captures, removed_in,
                 tuple(Revision(capture, datetime.fromisoformat(updated) if updated else None,
                                rev_title, rev_byline, text)
                       for capture, updated, rev_title, rev_byline, text in revisions),
                 body, source_id, time_unknown, time_derived, time_precision, headline_derived,
-                truncated, key_event)
+                truncated, key_event, datetime.fromisoformat(removed_after) if removed_after else None)

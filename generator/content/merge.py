@@ -11,7 +11,7 @@ the posts already in content/, and returns one `MergedPost` per post:
 * its current text is the latest capture's, unless that copy is cut off
   and an earlier one is whole; earlier, different texts become revisions;
 * a post missing from a capture later than its last appearance is marked
-  `removed_in` that capture, and kept;
+  `removed_in` that capture (and `removed_at` its time), and kept;
 * its id is the one already in content/ when there is one (a published URL
   never changes), else the id the parser gave it in its first capture.
 
@@ -62,6 +62,7 @@ class MergedPost:
     versions: tuple[Version, ...]  # capture-time order
     current: Version
     removed_in: str | None
+    removed_at: datetime | None = None  # when that capture was taken, when known
 
     @property
     def earlier(self) -> tuple[Version, ...]:
@@ -141,11 +142,39 @@ def merge(
     for number, group in enumerate(groups):
         post_id = _existing_id(group, existing, claimed) or unique(group[0].post.id, taken)
         taken.add(post_id)
-        removed = ordered[last_seen[number] + 1][0].ref if last_seen[number] + 1 < len(ordered) else None
+        after = ordered[last_seen[number] + 1][0] if last_seen[number] + 1 < len(ordered) else None
         whole = [v for v in group if not v.post.cut_off]
         current = whole[-1] if whole else group[-1]
-        merged.append(MergedPost(id=post_id, versions=tuple(group), current=current, removed_in=removed))
+        merged.append(MergedPost(id=post_id, versions=tuple(group), current=current,
+                                 removed_in=after.ref if after else None,
+                                 removed_at=after.captured_at if after else None))
     return tuple(merged)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureShowed:
+    """What one capture showed of the merged posts: their ids in page order, and
+    those whose text differs from the capture that showed them before."""
+
+    post_ids: tuple[str, ...]
+    changed_ids: tuple[str, ...]
+
+
+def what_each_showed(merged: Sequence[MergedPost]) -> dict[str, CaptureShowed]:
+    """By capture key: the posts it showed and the ones it changed."""
+    seen: dict[str, list[tuple[int, str]]] = {}
+    changed: dict[str, list[str]] = {}
+    for post in merged:
+        before = None
+        for version in post.versions:
+            key = version.capture.key
+            seen.setdefault(key, []).append((version.post.position, post.id))
+            now = _fingerprint(version.post)
+            if before is not None and now != before:
+                changed.setdefault(key, []).append(post.id)
+            before = now
+    return {key: CaptureShowed(tuple(post_id for _, post_id in sorted(ids)), tuple(sorted(changed.get(key, ()))))
+            for key, ids in seen.items()}
 
 
 def _existing_id(group: Sequence[Version], existing: Sequence[ExistingPost], claimed: set[str]) -> str | None:

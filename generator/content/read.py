@@ -96,6 +96,7 @@ def read_post(path: Path, blog: str) -> Post:
         headline_derived=fields.flag("headline_derived"),
         truncated=fields.flag("truncated"),
         key_event=fields.flag("key_event"),
+        removed_after=fields.moment("removed_after"),
     )
 
 

@@ -21,9 +21,9 @@ BLOG_KEYS = ("title", "headline_at_capture", "identity", "series", "date", "auth
              "captures", "keep_remote_images")
 POST_KEYS = ("id", "source_id", "title", "headline_derived", "published", "time_unknown",
              "time_derived", "time_precision", "byline", "authors", "location", "topics", "blog",
-             "position", "draft", "key_event", "cut_off", "truncated", "captures", "removed_in", "revisions")
+             "position", "draft", "key_event", "cut_off", "truncated", "captures", "removed_in", "removed_after", "revisions")
 CAPTURE_KEYS = ("file", "format", "record_offset", "sha256", "size", "source_url", "captured_at", "captured_at_from",
-                "updated", "declared_posts", "found_posts", "partial", "importer")
+                "updated", "declared_posts", "found_posts", "partial", "importer", "post_ids", "changed_ids")
 REVISION_KEYS = ("capture", "updated", "title", "byline", "text")
 FORMATS = ("text", "html", "warc", "wacz")
 # Where a post stands in its captures: rewriting only these leaves the post unchanged.
@@ -40,8 +40,13 @@ def in_order(meta: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 def capture_meta(record: CaptureRecord) -> dict[str, Any]:
     """A capture record as written under `captures:` in _blog.md. A text capture's
     format (the default) and a record offset outside web archives are left out;
-    every other key is written, `null` when unknown."""
+    every other key is written, `null` when unknown; the ids as lists, `changed_ids`
+    only when the capture changed a post."""
     meta = {key: getattr(record, key) for key in CAPTURE_KEYS}
+    meta["post_ids"] = list(record.post_ids)
+    meta["changed_ids"] = list(record.changed_ids)
+    if not record.changed_ids:
+        del meta["changed_ids"]
     if record.format == "text":
         del meta["format"]
     if record.record_offset is None:
@@ -68,6 +73,8 @@ def read_capture(fields: Fields) -> CaptureRecord:
         importer=fields.text_("importer") or "",
         format=fields.choice("format", FORMATS, default="text"),
         record_offset=fields.integer("record_offset"),
+        post_ids=fields.strings("post_ids"),
+        changed_ids=fields.strings("changed_ids"),
     )
 
 

@@ -9,11 +9,11 @@ body shows the images its capture archived (`Images`, made by the importer).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.content.markdown import body_markdown
-from generator.content.merge import MergedPost, Version
+from generator.content.merge import CaptureShowed, MergedPost, Version, what_each_showed
 from generator.content.schema import BLOG_KEYS, PLACE_KEYS, POST_KEYS, capture_meta, in_order
 from generator.core import frontmatter
 from generator.core.model import CaptureRecord
@@ -63,6 +63,7 @@ def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived:
     blog = latest.blog
     newest = ordered[-1]
     declared = declared_posts(ordered)
+    showed = what_each_showed(merged)
     meta = {
         "title": blog.title,
         "headline_at_capture": blog.headline if blog.headline != blog.title else None,
@@ -79,10 +80,16 @@ def blog_file(latest: ParsedCapture, ordered: Sequence[CaptureRecord], archived:
         "captured_at": newest.captured_at,
         "capture": newest.file,
         "capture_sha256": newest.sha256,
-        "captures": [capture_meta(record) for record in ordered],
+        "captures": [capture_meta(_showing(record, showed)) for record in ordered],
         "keep_remote_images": True if keep_remote_images else None,
     }
     return frontmatter.join(in_order(meta, BLOG_KEYS), description)
+
+
+def _showing(record: CaptureRecord, showed: Mapping[str, CaptureShowed]) -> CaptureRecord:
+    """The record with the posts it showed and changed, as the merge found them."""
+    found = showed.get(record.key)
+    return replace(record, post_ids=found.post_ids if found else (), changed_ids=found.changed_ids if found else ())
 
 
 def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None,
@@ -119,6 +126,7 @@ def post_meta(post: MergedPost, blog: str, old_meta: Mapping[str, Any] | None,
         "key_event": True if current.key_event else None,
         "captures": [version.source for version in post.versions],
         "removed_in": post.removed_in,
+        "removed_after": post.removed_at if post.removed_in else None,
         "revisions": [_revision(v, current, images) for v in post.earlier] or None,
     }
     return in_order(meta, POST_KEYS)

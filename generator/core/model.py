@@ -37,6 +37,8 @@ class CaptureRecord:
     importer: str  # "liveblog 0.1.0"
     format: str = "text"  # "text", "html", "warc" or "wacz"
     record_offset: int | None = None  # in a web archive: the offset of the WARC record
+    post_ids: tuple[str, ...] = ()  # the posts it showed, in page order (after the merge)
+    changed_ids: tuple[str, ...] = ()  # those whose text differs from the capture before
 
     @property
     def name(self) -> str:
@@ -131,6 +133,7 @@ class Post(PostEntry):
     headline_derived: bool = False  # the outlet gave none; this is the first sentence
     truncated: bool = False  # the source cut the body short
     key_event: bool = False  # the outlet marked it a key event
+    removed_after: datetime | None = None  # when the capture of `removed_in` was taken
 
     def entry(self, zones: dict[Any, tzinfo] | None = None) -> PostEntry:
         """Its entry. Topic and blog names are interned and, given `zones`, the

@@ -31,6 +31,7 @@ from generator.site.views import (
     PostView,
     SourceView,
     Views,
+    capture_history,
     chunks,
     day_chunks,
     link_to_blog,
@@ -185,12 +186,14 @@ class _BlogPages:
         maker, urls = self._maker, self._maker.urls
         posts = sorted(self._posts.get(blog.slug, ()), key=lambda p: (p.position, p.id))
         sources = [SourceView(r, r.ref, urls.link(urls.capture(r.ref)), None) for r in blog.captures]
-        return maker.page(
-            urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts)),
-            lambda: {"page_title": blog.title, "blog": blog, "sources": sources,
-                     "posts_views": maker.shown(posts)},
-            newest(posts),
-        )
+
+        def context() -> dict[str, Any]:
+            shown = maker.shown(posts)
+            return {"page_title": blog.title, "blog": blog, "sources": sources, "posts_views": shown,
+                    "history": capture_history(sources, shown) if len(sources) > 1 else ()}
+
+        return maker.page(urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts)), context,
+                          newest(posts))
 
 
 def _numbered(title: str, number: int, count: int) -> str:

@@ -106,6 +106,12 @@ class PostView:
         removed = self.post.removed_in
         return self._views.source(self.entry.blog, removed) if removed else None
 
+    @property
+    def last_seen(self) -> SourceView | None:
+        """The last capture that showed the post."""
+        captures = self.post.captures
+        return self._views.source(self.entry.blog, captures[-1]) if captures else None
+
     def location(self) -> str:
         if self._location is None:
             self._location = self._views.urls.post(self.entry)
@@ -212,6 +218,40 @@ class Views:
         ref, _, position = entry.rpartition("#") if "#" in entry else (entry, "", "")
         return SourceView(self._records.get((blog, ref)), ref, self.urls.link(self.urls.capture(ref)),
                           int(position) if position.isdigit() else None)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One capture of a blog, and what it added, changed and removed."""
+
+    source: SourceView
+    shown: int  # posts it showed
+    added: tuple[PostView, ...]  # shown for the first time
+    changed: tuple[PostView, ...]  # a text different from the capture before
+    removed: tuple[PostView, ...]  # shown before, not from this capture on
+
+
+def capture_history(sources: Sequence[SourceView], views: Sequence[PostView]) -> tuple[HistoryEntry, ...]:
+    """What each of a blog's captures (capture-time order) added, changed and removed,
+    from the posts each showed (`post_ids`, `changed_ids` in _blog.md) and the posts'
+    `removed_in`."""
+    by_id = {view.entry.id: view for view in views}
+    removed: dict[str, list[PostView]] = {}
+    for view in views:
+        if view.post.removed_in:
+            removed.setdefault(view.post.removed_in, []).append(view)
+    seen: set[str] = set()
+    history = []
+    for source in sources:
+        record = source.record
+        if record is None:
+            continue
+        added = tuple(by_id[i] for i in record.post_ids if i not in seen and i in by_id)
+        seen.update(record.post_ids)
+        history.append(HistoryEntry(source, len(record.post_ids), added,
+                                    tuple(by_id[i] for i in record.changed_ids if i in by_id),
+                                    tuple(removed.get(record.ref, ()))))
+    return tuple(history)
 
 
 @dataclass(frozen=True, slots=True)
