@@ -244,7 +244,7 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
         imports=not no_import, max_pages=max_pages, obey_robots=not ignore_robots, contact=contact,
         timeout=timeout, delay=delay, tries=tries)
     obj.say(f"capturing {', '.join(plan.urls)} into {plan.out}"
-            + (f", {count} rounds" if count else "") + (f" until {plan.until.isoformat()}" if plan.until else ""))
+            + (f", {_count(count, 'round')}" if count else "") + (f" until {plan.until.isoformat()}" if plan.until else ""))
     summary = run.capture(config, plan, lambda line: obj.say(run.describe(line)), obj.warn)
     obj.say(f"{'stopped' if summary.stopped else 'done'}: {_count(summary.rounds, 'round')}, "
             f"{_count(summary.pages, 'page')}, {summary.bytes_written:,} bytes written to {summary.out}")
