@@ -358,6 +358,42 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
     obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
 
 
+@main.command("export-wacz")
+@verbosity_options
+@click.argument("blog", required=False)
+@click.argument("out", metavar="OUT.wacz", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--all", "every", is_flag=True, help="Package every blog that has a web-archive capture.")
+@pass_context
+def export_wacz_command(obj: Context, blog: str | None, out: Path | None, every: bool) -> None:
+    """Package a blog's web archives (its WARC and WACZ captures) as one WACZ 1.1.1 file.
+
+    BLOG is the blog's folder name under content/. The WACZ holds the WARCs as
+    kept in captures/, a CDXJ index, the captured pages and every file's sha256;
+    ReplayWeb.page and pywb replay it. Saved HTML pages and texts are no web
+    archive and are left out (the summary names them).
+
+    \b
+    Example:
+      liveblog export-wacz 2024-03-05-storm-live storm.wacz
+      liveblog export-wacz --all archive.wacz
+    """
+    from generator.commands.export_wacz import export_wacz
+    from generator.core.config import load_config
+
+    names = [name for name in (blog, out) if name is not None]
+    if len(names) != (1 if every else 2):
+        raise click.UsageError("give BLOG OUT.wacz, or --all OUT.wacz")
+    report = export_wacz(load_config(obj.site), None if every else blog, Path(names[-1]))
+    for left in report.left_out:
+        obj.warn(f"{left}: not a web archive, left out of the WACZ")
+    for skipped in report.skipped:
+        obj.detail(f"skipped content/{skipped}/: no web-archive capture")
+    for capture in report.unlisted:
+        obj.warn(f"{capture}: its record is not in the index (no page listed for it)")
+    obj.say(f"packaged {', '.join(report.blogs)}: {_count(report.warcs, 'WARC')}, "
+            f"{_count(report.pages, 'page')}, {report.bytes:,} bytes → {report.path}")
+
+
 @main.command("init")
 @verbosity_options
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
