@@ -361,7 +361,7 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
 @main.command("export-wacz")
 @verbosity_options
 @click.argument("blog", required=False)
-@click.argument("out", metavar="OUT.wacz", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", metavar="OUT.wacz", required=False, type=click.Path(path_type=Path))
 @click.option("--all", "every", is_flag=True, help="Package every blog that has a web-archive capture.")
 @pass_context
 def export_wacz_command(obj: Context, blog: str | None, out: Path | None, every: bool) -> None:
