@@ -203,13 +203,15 @@ def import_command(
 @click.option("--base-url", default=None, help="Override base_url of site.toml.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
+@click.option("--no-replay", is_flag=True,
+              help="Publish no WACZ and no replay page for blogs captured in web archives.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=1, show_default=True,
               envvar="LIVEBLOG_JOBS",
               help="Processes rendering big builds (0: one per CPU). Helps only where cores "
                    "really run in parallel; see README, Performance.")
 @pass_context
 def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool,
-                  full: bool, jobs: int) -> None:
+                  full: bool, no_replay: bool, jobs: int) -> None:
     """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
 
     \b
@@ -223,7 +225,7 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     progress = Progress("rendering", obj.verbosity)
     try:
         report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
-                       workers=jobs or cpus(), progress=progress, collector=BatchCollector())
+                       replay=not no_replay, workers=jobs or cpus(), progress=progress, collector=BatchCollector())
     finally:
         progress.close()
     if report.incremental:
