@@ -257,13 +257,15 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
 @click.option("--base-url", default=None, help="Override base_url of site.toml.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
+@click.option("--no-replay", is_flag=True,
+              help="Publish no WACZ and no replay page for blogs captured in web archives.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=1, show_default=True,
               envvar="LIVEBLOG_JOBS",
               help="Processes rendering big builds (0: one per CPU). Helps only where cores "
                    "really run in parallel; see README, Performance.")
 @pass_context
 def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool,
-                  full: bool, jobs: int) -> None:
+                  full: bool, no_replay: bool, jobs: int) -> None:
     """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
 
     \b
@@ -277,7 +279,7 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     progress = Progress("rendering", obj.verbosity)
     try:
         report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
-                       workers=jobs or cpus(), progress=progress, collector=BatchCollector())
+                       replay=not no_replay, workers=jobs or cpus(), progress=progress, collector=BatchCollector())
     finally:
         progress.close()
     if report.incremental:
@@ -410,6 +412,42 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
 
     report = export_bag(load_config(obj.site), directory, with_site=with_site)
     obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
+
+
+@main.command("export-wacz")
+@verbosity_options
+@click.argument("blog", required=False)
+@click.argument("out", metavar="OUT.wacz", required=False, type=click.Path(path_type=Path))
+@click.option("--all", "every", is_flag=True, help="Package every blog that has a web-archive capture.")
+@pass_context
+def export_wacz_command(obj: Context, blog: str | None, out: Path | None, every: bool) -> None:
+    """Package a blog's web archives (its WARC and WACZ captures) as one WACZ 1.1.1 file.
+
+    BLOG is the blog's folder name under content/. The WACZ holds the WARCs as
+    kept in captures/, a CDXJ index, the captured pages and every file's sha256;
+    ReplayWeb.page and pywb replay it. Saved HTML pages and texts are no web
+    archive and are left out (the summary names them).
+
+    \b
+    Example:
+      liveblog export-wacz 2024-03-05-storm-live storm.wacz
+      liveblog export-wacz --all archive.wacz
+    """
+    from generator.commands.export_wacz import export_wacz
+    from generator.core.config import load_config
+
+    names = [name for name in (blog, out) if name is not None]
+    if len(names) != (1 if every else 2):
+        raise click.UsageError("give BLOG OUT.wacz, or --all OUT.wacz")
+    report = export_wacz(load_config(obj.site), None if every else blog, Path(names[-1]))
+    for left in report.left_out:
+        obj.warn(f"{left}: not a web archive, left out of the WACZ")
+    for skipped in report.skipped:
+        obj.detail(f"skipped content/{skipped}/: no web-archive capture")
+    for capture in report.unlisted:
+        obj.warn(f"{capture}: its record is not in the index (no page listed for it)")
+    obj.say(f"packaged {', '.join(report.blogs)}: {_count(report.warcs, 'WARC')}, "
+            f"{_count(report.pages, 'page')}, {report.bytes:,} bytes → {report.path}")
 
 
 @main.command("init")

@@ -48,7 +48,8 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "selectolax": frozenset({"ingest.html"}),
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
-    "warcio": frozenset({"ingest.warc", "archive.writer"}),
+    "warcio": frozenset({"ingest.warc", "archive"}),
+    "cdxj_indexer": frozenset({"archive.index"}),
     "httpx": frozenset({"archive.fetch"}),
 }
 

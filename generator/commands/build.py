@@ -69,6 +69,7 @@ def build(
     base_url: str | None = None,
     drafts: bool = False,
     full: bool = False,
+    replay: bool = True,
     workers: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
     whole_posts_up_to: int = WHOLE_POSTS_UP_TO,
@@ -84,9 +85,10 @@ def build(
     processes render a build of `parallel_from` pages or more.
 
     `progress(total)` is called once with the number of files to render and
-    returns a callable invoked after each one (for a progress bar)."""
+    returns a callable invoked after each one (for a progress bar). `replay=False`
+    (`--no-replay`) publishes no WACZ and no replay page, whatever site.toml says."""
     started = time.perf_counter()
-    config = load_config(site_dir, base_url=base_url)
+    config = load_config(site_dir, base_url=base_url, replay=replay)
     root = config.root
     out = (output if output is not None else root / OUTPUT_DIR).absolute()
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])

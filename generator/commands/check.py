@@ -8,6 +8,7 @@ sitemap entry must exist, every page needs a <title> and <html lang>.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -118,6 +119,11 @@ def check_site(root: Path, base_url: str) -> CheckReport:
     return CheckReport(pages=len(parsed), links=links, problems=tuple(problems))
 
 
+# A fragment of URL-encoded parameters (`#url=…&ts=…`, ReplayWeb.page's deep links) is
+# state for the page's script, not the id of an element.
+_STATE = re.compile(r"[A-Za-z][\w-]*=[^&#]*(&[A-Za-z][\w-]*=[^&#]*)*")
+
+
 def _internal_target(url: str, page_url: str, base_path: str, origin: str) -> str | None:
     """The site-absolute path (with #fragment) of an internal link, or None for external ones."""
     url = url.strip()
@@ -151,6 +157,6 @@ def _resolve(root: Path, parsed: dict[str, _Page], target: str, base_path: str) 
             rel = f"{rel}/index.html"
         else:
             return "broken link"
-    if fragment and rel in parsed and fragment not in parsed[rel].ids:
+    if fragment and rel in parsed and fragment not in parsed[rel].ids and not _STATE.fullmatch(fragment):
         return f"missing anchor #{fragment}"
     return None

@@ -12,15 +12,18 @@ incremental one staged beside the output and moved in once all rendered
 
 from __future__ import annotations
 
+import io
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import __version__
 from generator.core.config import Config
 from generator.core.fixity import MANIFEST
-from generator.core.model import Site
+from generator.core.model import Blog, Site
+from generator.core.replay import archive_files, replay_plan, web_archive_captures
 from generator.core.media import named_sha256
 from generator.core.paths import CAPTURES_DIR, MEDIA_DIR, THEME
 from generator.core.urls import Urls
@@ -61,7 +64,8 @@ class BuildPlan:
         # (a template change): then, like a full build, it makes them again.
         self._kept: list[PageSpec] | None = [] if self.previous is not None else None
         self._tail = self._sign_pages(renderer, settings)
-        self.copies = self._sign_copies(config.root)
+        self.archives = self._sign_archives()
+        self.copies = self._sign_copies(config.root, replay=bool(self.archives))
 
     @property
     def incremental(self) -> bool:
@@ -72,7 +76,7 @@ class BuildPlan:
         """How many pages this build renders."""
         if self.previous is not None:
             return len(self.todo)
-        return len(self.wanted) - len(self.copies) - 1  # not the copies, not .nojekyll
+        return len(self.wanted) - len(self.copies) - len(self.archives) - 1  # not the copies, not .nojekyll
 
     def _sign(self, spec: PageSpec, renderer: Renderer, settings: str) -> None:
         self.wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
@@ -97,16 +101,36 @@ class BuildPlan:
             self._sign(spec, renderer, settings)
         return tail
 
-    def _sign_copies(self, root: Path) -> dict[str, Path]:
+    def _sign_archives(self) -> dict[str, Blog]:
+        """Each blog's WACZ whose replay is published (core/replay.py), signed by its
+        capture records (file, sha256, offset), its capture files' stamps and liveblog's
+        version."""
+        archives: dict[str, Blog] = {}
+        for blog in self._site.blogs:
+            plan = replay_plan(blog, self._config)
+            if plan is None or not plan.published:
+                continue
+            rel = Urls.blog_wacz(blog.slug)
+            archives[rel] = blog
+            records = [(r.file, r.sha256, r.record_offset, r.captured_at, r.source_url)
+                       for r in web_archive_captures(blog)]
+            files = [(file, _stamp(self._config.root / file)) for file in archive_files(blog)]
+            self.wanted[rel] = f"wacz:{__version__}:{blog.title}:{blog.headline_at_capture}:{records}:{files}"
+        return archives
+
+    def _sign_copies(self, root: Path, *, replay: bool) -> dict[str, Path]:
         """Static files (the site's over the theme's), the raw captures, so anyone
         can re-derive the site, and the archived images; copied when new or changed.
         Of media/, only the images an import names (`<sha256>.jpg`, .png, .gif, .webp,
-        .avif: types a browser never runs) and the manifest are published."""
+        .avif: types a browser never runs) and the manifest are published.
+        ReplayWeb.page (static/replay/) only when some blog's replay is."""
         captures = {Urls.capture(rel): path for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR).items()}
         media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR).items()
                  if named_sha256(path.name) is not None or rel == f"{MEDIA_DIR}/{MANIFEST}"}
         copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures,
                   **media}
+        if not replay:
+            copies = {rel: path for rel, path in copies.items() if not rel.startswith(Urls.REPLAY_STATIC)}
         for rel, path in copies.items():
             stat = path.stat()
             self.wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"
@@ -137,6 +161,9 @@ class BuildPlan:
             files = _ticking(files, progress(self.pages))
         yield from files
         previous = self.previous
+        for rel, blog in self.archives.items():
+            if previous is None or previous.get(rel) != self.wanted[rel]:
+                yield rel, _wacz_bytes(self._config.root, blog)
         for rel, path in self.copies.items():
             if previous is None or previous.get(rel) != self.wanted[rel]:
                 yield rel, path.read_bytes()
@@ -179,6 +206,24 @@ def _still_valid(state: BuildState, found: Stats) -> dict[str, str] | None:
     if found.get(MANIFEST) != state.stats.get(MANIFEST):
         return None  # the manifest was touched: start again
     return valid
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)  # missing: packaging it names the file
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _wacz_bytes(root: Path, blog: Blog) -> bytes:
+    """The blog's web archives as a WACZ (archive/wacz.py), in memory: at most the
+    site's `[replay] max_wacz_mb` of captures."""
+    from generator.archive.wacz import package_blogs
+
+    out = io.BytesIO()
+    package_blogs(out, root, [blog])
+    return out.getvalue()
 
 
 def _ticking(files: Iterable[tuple[str, Data]], tick: Callable[[], None]) -> Iterator[tuple[str, Data]]:

@@ -2,12 +2,13 @@
 
 Every key is checked before anything else happens: all problems are
 collected, then reported together in one `SiteError` (MkDocs' "collect all
-errors, then abort"). Unknown keys, also inside `[zones]` and `[topics]`
-values, are errors that name the key and its line.
+errors, then abort"). Unknown keys, also inside `[zones]`, `[topics]` and
+`[replay]`, are errors that name the key and its line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class Config:
     zones: tuple[tuple[str, str], ...]  # (label, IANA name), in file order
     topic_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (topic, phrases), in file order
     path: Path  # the site.toml it came from (for messages only)
+    replay: bool = True  # [replay] enabled: publish each web-archived blog's WACZ and a replay page
+    replay_max_mb: int = 50  # [replay] max_wacz_mb: a blog's web archives above this stay out of public/
 
     @property
     def root(self) -> Path:
@@ -67,11 +70,13 @@ DEFAULTS: dict[str, Any] = {
     "posts_per_page": 50,
     "description": "An archive of news live blogs, captured and kept as published.",
 }
-_TABLES = ("zones", "topics")
+_TABLES = ("zones", "topics", "replay")
+REPLAY_DEFAULTS: dict[str, Any] = {"enabled": True, "max_wacz_mb": 50}
 
 
-def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
-    """Read and validate `site_dir/site.toml`; `base_url` overrides the file."""
+def load_config(site_dir: Path, *, base_url: str | None = None, replay: bool | None = None) -> Config:
+    """Read and validate `site_dir/site.toml`; `base_url` and `replay` (False: `--no-replay`)
+    override the file."""
     path = site_dir / CONFIG_NAME
     text = read_text(path, missing="no site.toml here", hint="run in a site folder or pass --site PATH")
     try:
@@ -81,7 +86,8 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
         raise SiteError(f"invalid TOML: {error}", path=path, line=line) from None
     if base_url is not None:
         raw["base_url"] = base_url
-    return parse_config(raw, path=path, text=text)
+    config = parse_config(raw, path=path, text=text)
+    return config if replay is None or replay else dataclasses.replace(config, replay=False)
 
 
 class _Problems:
@@ -109,6 +115,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
     values = _values(raw, problem)
     zones = _zones(raw.get("zones", {"ET": "America/New_York"}), problem)
     rules = _topic_rules(raw.get("topics", {}), problem)
+    replay = _replay(raw.get("replay", {}), problem)
     problem.raise_any(path)
     return Config(
         title=values["title"],
@@ -122,6 +129,8 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
         zones=zones,
         topic_rules=rules,
         path=path,
+        replay=replay["enabled"],
+        replay_max_mb=replay["max_wacz_mb"],
     )
 
 
@@ -184,6 +193,24 @@ def _topic_rules(raw: Any, problem: _Problems) -> tuple[tuple[str, tuple[str, ..
         else:
             rules.append((topic, tuple(p.strip() for p in phrases)))
     return tuple(rules)
+
+
+def _replay(raw: Any, problem: _Problems) -> dict[str, Any]:
+    """[replay]: `enabled` (true/false) and `max_wacz_mb` (an integer, 0 or more)."""
+    values = dict(REPLAY_DEFAULTS)
+    if not isinstance(raw, dict):
+        problem("replay", "must be a table: [replay] enabled = true, max_wacz_mb = 50")
+        return values
+    for key, value in raw.items():
+        if key not in REPLAY_DEFAULTS:
+            problem(key, "unknown key in [replay]" + _suggest(key, list(REPLAY_DEFAULTS)))
+        elif type(value) is not type(REPLAY_DEFAULTS[key]):
+            problem(key, f"must be {_type_name(type(REPLAY_DEFAULTS[key]))}, not {_type_name(type(value))}")
+        elif key == "max_wacz_mb" and value < 0:
+            problem(key, "must be 0 or more")
+        else:
+            values[key] = value
+    return values
 
 
 def _is_zone(name: str) -> bool:

@@ -50,6 +50,20 @@ class Urls:
         return f"live/{slug}/"
 
     @staticmethod
+    def blog_wacz(slug: str) -> str:
+        """The blog's web archives as one WACZ package (a file, beside its page)."""
+        return f"live/{slug}/{slug}.wacz"
+
+    @staticmethod
+    def blog_replay(slug: str) -> str:
+        """The page showing the blog as captured, through ReplayWeb.page."""
+        return f"live/{slug}/replay/"
+
+    # ReplayWeb.page's ui.js and its service worker sw.js: one copy for the site, and
+    # the worker's scope (the folder it sits in) is where the replay frame loads.
+    REPLAY_STATIC = "static/replay/"
+
+    @staticmethod
     def blogs(page: int = 1) -> str:
         """The index of every live blog, newest first."""
         return "live/" + (f"page/{page}/" if page > 1 else "")

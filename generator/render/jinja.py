@@ -97,6 +97,7 @@ class Renderer:
             rfc822=lambda d: email.utils.format_datetime(d),
             jsonld=script_json,
             thousands=lambda n: f"{n:,}",
+            megabytes=lambda n: f"{n / 1_000_000:,.1f} MB" if n >= 100_000 else f"{max(1, round(n / 1000)):,} kB",
             plural=lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}",
         )
 

@@ -15,6 +15,7 @@ the pages whose key moved (site/depends.py).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import Any
 from generator.core.config import Config
 from generator.core.model import Blog, Day, PostEntry, Site, Topic, local_day
 from generator.core.urls import Urls
+from generator.site.replay import replay_view
 from generator.site.views import (
     DayLink,
     Link,
@@ -107,7 +109,7 @@ def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
     maker = _Maker(urls, views, {"site": site_view(config, urls)})
     blog_links = tuple(link_to_blog(b, urls) for b in site.blogs)
     yield _home_page(site, config, maker, blog_links)
-    blogs = _BlogPages(site, maker)
+    blogs = _BlogPages(site, maker, config)
     for index, day in enumerate(site.days):
         before = link_to_day(site.days[index - 1], urls) if index > 0 else None
         after = link_to_day(site.days[index + 1], urls) if index + 1 < len(site.days) else None
@@ -150,8 +152,8 @@ class _BlogPages:
     """Post permalinks and live blog pages. A blog's page follows the day of its
     last post; a blog with no (published) post comes after all the days."""
 
-    def __init__(self, site: Site, maker: _Maker) -> None:
-        self._maker = maker
+    def __init__(self, site: Site, maker: _Maker, config: Config) -> None:
+        self._maker, self._config = maker, config
         self._blogs = site.blogs
         self._by_slug = {blog.slug: blog for blog in site.blogs}
         self._posts: dict[str, list[PostEntry]] = {}
@@ -175,25 +177,33 @@ class _BlogPages:
 
     def ending_on(self, day: date) -> Iterator[PageSpec]:
         for blog in sorted(self._ends.get(day, ()), key=lambda b: b.slug):
-            yield self._blog_page(blog)
+            yield from self._blog_pages(blog)
 
     def without_posts(self) -> Iterator[PageSpec]:
         for blog in self._blogs:
             if not self._posts.get(blog.slug):
-                yield self._blog_page(blog)
+                yield from self._blog_pages(blog)
 
-    def _blog_page(self, blog: Blog) -> PageSpec:
+    def _blog_pages(self, blog: Blog) -> Iterator[PageSpec]:
+        """The blog's page, and its replay page when its web archives are published."""
         maker, urls = self._maker, self._maker.urls
         posts = sorted(self._posts.get(blog.slug, ()), key=lambda p: (p.position, p.id))
         sources = [SourceView(r, r.ref, urls.link(urls.capture(r.ref)), None) for r in blog.captures]
+        replay = replay_view(blog, self._config, urls)
 
         def context() -> dict[str, Any]:
             shown = maker.shown(posts)
             return {"page_title": blog.title, "blog": blog, "sources": sources, "posts_views": shown,
-                    "history": capture_history(sources, shown) if len(sources) > 1 else ()}
+                    "history": capture_history(sources, shown) if len(sources) > 1 else (), "replay": replay}
 
-        return maker.page(urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts)), context,
-                          newest(posts))
+        yield maker.page(urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts), replay),
+                         context, newest(posts))
+        if replay is not None and replay.published:
+            blog_link = urls.link(urls.blog(blog.slug))
+            spec = maker.page(urls.blog_replay(blog.slug), "replay.html", digest(blog.digest, replay),
+                              lambda: {"page_title": f"{blog.title}: the page as captured", "blog": blog,
+                                       "blog_link": blog_link, "replay": replay})
+            yield dataclasses.replace(spec, in_sitemap=False)
 
 
 def _numbered(title: str, number: int, count: int) -> str:

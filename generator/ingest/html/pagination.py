@@ -19,13 +19,14 @@ dropped, duplicates and the page itself are left out, in document order.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 _OLDER_WORDS = re.compile(
     r"\b(older|oldest|earlier)\s+(posts?|entries|updates|page|results)\b|\bload\s+more\b|\bnext\s+page\b"
     r"|^\s*(older|earlier|oldest)\s*$", re.IGNORECASE)
+_QUERY_SAFE = "=&;:/?@!$'()*+,%-._~"
 _GUARDIAN = ('a[data-link-name="older page"]', 'a[data-link-name="oldest page"]')
 
 
@@ -60,7 +61,8 @@ def same_page(url: str, href: str | None) -> str | None:
         return None
     if (target.path or "/") != (base.path or "/"):
         return None
-    return urlunsplit((target.scheme, target.netloc, target.path, target.query, ""))
+    # As a browser sends it: characters a URL may not hold (a space) percent-encoded.
+    return urlunsplit((target.scheme, target.netloc, target.path, quote(target.query, safe=_QUERY_SAFE), ""))
 
 
 def _without_fragment(url: str) -> str:

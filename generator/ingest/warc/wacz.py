@@ -165,3 +165,21 @@ def _check_hash(member: bytes, expected: str | None, name: str, source: str) -> 
     if expected is not None and hashlib.sha256(member).hexdigest() != expected.lower():
         raise SiteError(f"{name} in the WACZ does not match its sha256 in datapackage.json", path=source,
                         hint="the package is damaged; fetch or copy it again")
+
+
+def warc_members(data: bytes, *, source: str) -> tuple[tuple[str, int, bytes], ...]:
+    """Each WARC in a WACZ's archive/: its member name, the byte of the .wacz where its
+    data starts (a record's offset in the .wacz minus this is its offset in the WARC),
+    and its bytes, checked against their CRC and datapackage.json's sha256."""
+    archive = _open(data, source)
+    names = {info.filename: info for info in archive.infolist()}
+    for name in names:
+        _check_name(name, source)
+    hashes = _hashes(_json(archive, names["datapackage.json"], source), source) if "datapackage.json" in names else {}
+    found = []
+    for name in sorted(names):
+        if name.startswith("archive/") and name.endswith((".warc", ".warc.gz")):
+            start, member = _stored(data, names[name], source, MAX_INFLATED)
+            _check_hash(member, hashes.get(name), name, source)
+            found.append((name, start, member))
+    return tuple(found)
