@@ -14,14 +14,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+import tools
 from livesite import LiveBlog, live_blog
 from sites import make_site, snapshot
+from test_replay import wait_for_replayed_headline
 from warcio.archiveiterator import ArchiveIterator
 
 from generator.archive.fetch import decode_body, user_agent
@@ -346,3 +349,20 @@ def test_the_recorded_pages_replay_from_the_warc_as_served(recorded: tuple[Path,
                  if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI").endswith("/live/")]
     assert pages[0] == blog.html(1, 1)  # the gzip'd body, as sent, undone by warcio on reading
     assert all(b"Election day live" in page for page in pages)
+
+
+def test_the_recorded_rounds_replay_in_chromium_and_the_pages_are_valid(
+        recorded: tuple[Path, subprocess.CompletedProcess[str], LiveBlog], chromium: Any,
+        vnu: Callable[[Sequence[Path]], list[Any]]) -> None:
+    """The WARC a capture wrote (gzip'd bodies, 304 revisits, round records) is published as
+    a WACZ that ReplayWeb.page replays, and the blog page with its history is valid HTML."""
+    root, _, _ = recorded
+    out = root / "replayed"
+    done = subprocess.run([str(BIN / "liveblog"), "--site", str(root), "build", "--output", str(out),
+                           "--base-url", "http://127.0.0.1/liveblog-archive/"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    blog_page = out / "live/2026-12-02-election-day-live/index.html"
+    assert vnu([blog_page, out / "2026/12/02/1015-turnout-higher-than-last-time/index.html"]) == []
+    with tools.serve_directory(out) as base, tools.new_page(chromium) as page:
+        page.goto(base + "live/2026-12-02-election-day-live/replay/")
+        assert wait_for_replayed_headline(page) == "Election day live"

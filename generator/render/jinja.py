@@ -93,7 +93,7 @@ class Renderer:
             zone=self.zone,
             longdate=longdate,
             month=lambda d: f"{d:%B %Y}",
-            iso=lambda d: d.isoformat(),
+            iso=lambda d: d.isoformat(timespec="milliseconds") if getattr(d, "microsecond", 0) else d.isoformat(),
             rfc822=lambda d: email.utils.format_datetime(d),
             jsonld=script_json,
             thousands=lambda n: f"{n:,}",
@@ -160,7 +160,9 @@ class Renderer:
         """<time datetime="ISO with offset">11:29 a.m. ET, July 8, 2023</time>, in the site's zone."""
         local = moment.astimezone(self._tz)
         shown = f"{self.clock(local)} {self.zone(local)}" + (f", {longdate(local)}" if with_date else "")
-        return Markup(f'<time datetime="{local.isoformat()}">{shown}</time>')
+        # HTML's datetime allows at most three digits of a second (a WARC date has six).
+        stamp = local.isoformat(timespec="milliseconds" if local.microsecond else "seconds")
+        return Markup(f'<time datetime="{stamp}">{shown}</time>')
 
     def local(self, moment: datetime) -> datetime:
         """The same instant in the site's time zone (what readers are shown)."""
