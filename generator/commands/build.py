@@ -92,7 +92,9 @@ def build(
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])
     engine = engine_fingerprint()
     settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
-    stamps = {name: walk(folder) for name, folder in _input_folders(root)}
+    # Every input folder is walked on every build (a no-op one too), refusing links out of the site.
+    stamps = {name: walk(folder, within=None if name == "theme" else root)
+              for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
     if state is not None and _nothing_to_do(out, state, settings, inputs):

@@ -102,11 +102,12 @@ class BuildPlan:
         can re-derive the site, and the archived images; copied when new or changed.
         Of media/, only the images an import names (`<sha256>.jpg`, .png, .gif, .webp,
         .avif: types a browser never runs) and the manifest are published."""
-        captures = {Urls.capture(rel): path for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR).items()}
-        media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR).items()
+        captures = {Urls.capture(rel): path
+                    for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR, within=root).items()}
+        media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR, within=root).items()
                  if named_sha256(path.name) is not None or rel == f"{MEDIA_DIR}/{MANIFEST}"}
-        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures,
-                  **media}
+        copies = {**tree_files(THEME / "static", "static"),
+                  **tree_files(root / "static", "static", within=root), **captures, **media}
         for rel, path in copies.items():
             stat = path.stat()
             self.wanted[rel] = f"copy:{path}:{stat.st_mtime_ns}:{stat.st_size}"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from generator.core.errors import SiteError
 from generator.core.fixity import MANIFEST, sha256_bytes, write_manifest
+from generator.core.paths import walk
 
 # A rendered file: bytes, or a bytearray for a large one built piece by piece
 # (written and hashed as it is, never copied).
@@ -205,18 +206,14 @@ def _prune_empty(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def tree_files(root: Path, prefix: str, *, skip_dotfiles: bool = True) -> dict[str, Path]:
-    """Files under `root` as {prefix/relative path: path}, for copying into the site."""
-    if not root.is_dir():
-        return {}
-    found = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if skip_dotfiles and any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file():
-            found[f"{prefix}/{rel.as_posix()}"] = path
-    return found
+def tree_files(root: Path, prefix: str, *, within: Path | None = None) -> dict[str, Path]:
+    """Files under `root` as {prefix/relative path: path}, for copying into the site.
+
+    Dotfiles and files in dot-folders (`.gitkeep`, `.DS_Store`, `.git/`) are left
+    out; so are folders reached through a symbolic link. `within`: the site
+    folder; a symbolic link to anything outside it is refused (core/paths.py `walk`)."""
+    return {f"{prefix}/{rel}": root / rel for rel in sorted(walk(root, within=within))
+            if not any(part.startswith(".") for part in rel.split("/"))}
 
 
 def _swap(new: Path, out_dir: Path) -> None:
