@@ -189,7 +189,7 @@ def update_in_place(
         for number, rel in enumerate(sorted(rel for rel in hashes if rel not in fresh)):
             crash_point("link", number)
             _make_folder(stage, rel, made)
-            _link_or_copy(out_dir / rel, stage / rel)
+            _link_or_copy(f"{out_dir}/{rel}", f"{stage}/{rel}")
         crash_point("manifest")
         write_manifest(stage / MANIFEST, hashes)
         _swap(stage, out_dir)
@@ -212,13 +212,17 @@ def _stage(out_dir: Path, failure: str) -> Path:
 
 
 def _make_folder(root: Path, rel: str, made: set[str]) -> None:
+    """The folder of `rel` under `root` (string paths: thousands are made per build)."""
     folder = rel.rpartition("/")[0]
-    if folder not in made:
-        (root / folder).mkdir(parents=True, exist_ok=True)
+    if folder in made:
+        return
+    os.makedirs(f"{root}/{folder}", exist_ok=True)
+    while folder not in made:
         made.add(folder)
+        folder = folder.rpartition("/")[0]
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError as error:
