@@ -30,6 +30,7 @@ from generator.commands.build import BuildReport, build
 from generator.commands.serve_http import Live, Server, bind
 from generator.core.config import CONFIG_NAME, load_config
 from generator.core.errors import SiteError
+from generator.core.lock import DEFAULT_TIMEOUT, site_lock
 from generator.core.paths import SOURCE_FOLDERS, walk
 
 WATCHED = (*SOURCE_FOLDERS, CONFIG_NAME)  # what a build reads
@@ -59,6 +60,7 @@ def serve(
     port: int = 8000,
     log: Callable[[str], None] = print,
     on_build: Callable[[BuildReport], None] | None = None,
+    lock_timeout: float = DEFAULT_TIMEOUT,
 ) -> None:
     """Serve until interrupted (Ctrl-C). Raises SiteError only before serving starts."""
     config = load_config(site_dir)
@@ -73,7 +75,8 @@ def serve(
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            report = build(site_dir, output=out_dir, base_url=local_base)
+            with site_lock(config.root, lock_timeout, command="serve", waiting=log):
+                report = build(site_dir, output=out_dir, base_url=local_base)
         except SiteError as error:
             log(f"Error: {error}")
             live.publish(str(error))
