@@ -49,6 +49,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
     "warcio": frozenset({"ingest.warc", "archive"}),
+    "watchfiles": frozenset({"commands.serve"}),
 }
 
 
