@@ -406,3 +406,13 @@ def test_a_client_that_goes_away_is_one_quiet_line(small_server: Running) -> Non
                                              r"\((BrokenPipe|ConnectionReset)Error\)$", line) for line in gone)
     assert not any("Traceback" in line for line in small_server.log)
     assert get(small_server, "/base/")[0] == 200
+
+
+def test_an_edit_of_site_toml_is_rebuilt_even_when_the_editor_replaces_the_file(served: Served) -> None:
+    config = served.root / "site.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'title = "' in text
+    replacement = served.root / "site.toml.new"
+    replacement.write_text(text.replace('title = "', 'title = "Renamed: ', 1), encoding="utf-8")
+    os.replace(replacement, config)  # as vim and most editors save
+    served.wait_for(lambda: "Renamed: " in served.get(), "the rebuild after site.toml changed")
