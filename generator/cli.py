@@ -24,6 +24,7 @@ from generator.core.paths import OUTPUT_DIR
 class Context:
     site: Path
     verbosity: int  # -1 quiet, 0 normal, 1 verbose
+    lock_timeout: float = 600.0  # seconds to wait for another process to finish with the site
 
     def say(self, message: str) -> None:
         if self.verbosity >= 0:
@@ -35,6 +36,13 @@ class Context:
 
     def warn(self, message: str) -> None:
         click.echo(f"warning: {message}", err=True)
+
+    def locked(self, root: Path, command: str) -> Any:
+        """The site lock (core/lock.py) for a command that changes the site; a wait is said."""
+        from generator.core.lock import site_lock
+
+        return site_lock(root, self.lock_timeout, command=command,
+                         waiting=lambda message: click.echo(message, err=True))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -116,8 +124,11 @@ class _Group(click.Group):
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say more.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait while another liveblog process changes the site, then fail.")
 @click.pass_context
-def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool) -> None:
+def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool, lock_timeout: float) -> None:
     """A static site generator for archived news live blogs.
 
     \b
@@ -125,7 +136,7 @@ def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool) -> None:
       liveblog import captures/cnn-2023-07-08-russia-ukraine.txt
       liveblog build
     """
-    ctx.obj = Context(site=site, verbosity=-1 if quiet else (1 if verbose else 0))
+    ctx.obj = Context(site=site, verbosity=-1 if quiet else (1 if verbose else 0), lock_timeout=lock_timeout)
 
 
 @main.command("import")
@@ -164,9 +175,10 @@ def import_command(
     config = load_config(obj.site)
     progress = Progress("importing", obj.verbosity)
     try:
-        reports = import_captures(config, list(captures), content_dir=content,
-                                  source_url=source_url, captured_at=captured_at, progress=progress,
-                                  keep_remote_images=keep_remote_images)
+        with obj.locked(config.root, "import"):
+            reports = import_captures(config, list(captures), content_dir=content,
+                                      source_url=source_url, captured_at=captured_at, progress=progress,
+                                      keep_remote_images=keep_remote_images)
     finally:
         progress.close()
     for report in reports:
@@ -245,7 +257,8 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
         timeout=timeout, delay=delay, tries=tries)
     obj.say(f"capturing {', '.join(plan.urls)} into {plan.out}"
             + (f", {_count(count, 'round')}" if count else "") + (f" until {plan.until.isoformat()}" if plan.until else ""))
-    summary = run.capture(config, plan, lambda line: obj.say(run.describe(line)), obj.warn)
+    summary = run.capture(config, plan, lambda line: obj.say(run.describe(line)), obj.warn,
+                          lambda: obj.locked(config.root, "capture"))
     obj.say(f"{'stopped' if summary.stopped else 'done'}: {_count(summary.rounds, 'round')}, "
             f"{_count(summary.pages, 'page')}, {summary.bytes_written:,} bytes written to {summary.out}")
 
@@ -274,12 +287,15 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
     """
     from generator.commands.build import build
     from generator.commands.collector import BatchCollector
+    from generator.core.config import load_config
     from generator.core.paths import cpus
 
     progress = Progress("rendering", obj.verbosity)
     try:
-        report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
-                       replay=not no_replay, workers=jobs or cpus(), progress=progress, collector=BatchCollector())
+        with obj.locked(load_config(obj.site, base_url=base_url).root, "build"):
+            report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
+                           replay=not no_replay, workers=jobs or cpus(), progress=progress,
+                           collector=BatchCollector())
     finally:
         progress.close()
     if report.incremental:
@@ -350,7 +366,7 @@ def serve_command(obj: Context, port: int, host: str) -> None:
         if message.startswith("Error:") or obj.verbosity >= 0:
             click.echo(message, err=message.startswith("Error:"))
 
-    serve(obj.site, host=host, port=port, log=log)
+    serve(obj.site, host=host, port=port, log=log, lock_timeout=obj.lock_timeout)
 
 
 @main.command("verify")
@@ -410,7 +426,9 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
     from generator.commands.bag import export_bag
     from generator.core.config import load_config
 
-    report = export_bag(load_config(obj.site), directory, with_site=with_site)
+    config = load_config(obj.site)
+    with obj.locked(config.root, "export-bag"):
+        report = export_bag(config, directory, with_site=with_site)
     obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
 
 
@@ -439,7 +457,9 @@ def export_wacz_command(obj: Context, blog: str | None, out: Path | None, every:
     names = [name for name in (blog, out) if name is not None]
     if len(names) != (1 if every else 2):
         raise click.UsageError("give BLOG OUT.wacz, or --all OUT.wacz")
-    report = export_wacz(load_config(obj.site), None if every else blog, Path(names[-1]))
+    config = load_config(obj.site)
+    with obj.locked(config.root, "export-wacz"):  # a consistent view of captures/ and content/
+        report = export_wacz(config, None if every else blog, Path(names[-1]))
     for left in report.left_out:
         obj.warn(f"{left}: not a web archive, left out of the WACZ")
     for skipped in report.skipped:

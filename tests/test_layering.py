@@ -51,6 +51,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "warcio": frozenset({"ingest.warc", "archive"}),
     "cdxj_indexer": frozenset({"archive.index"}),
     "httpx": frozenset({"archive.fetch"}),
+    "watchfiles": frozenset({"commands.serve"}),
 }
 
 

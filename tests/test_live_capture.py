@@ -366,3 +366,17 @@ def test_the_recorded_rounds_replay_in_chromium_and_the_pages_are_valid(
     with tools.serve_directory(out) as base, tools.new_page(chromium) as page:
         page.goto(base + "live/2026-12-02-election-day-live/replay/")
         assert wait_for_replayed_headline(page) == "Election day live"
+
+
+def test_a_second_capture_into_the_same_warc_is_refused(site: Path) -> None:
+    with live_blog(LiveBlog(faults=set())) as blog:
+        url = blog.base + "/live/"
+        first = start_capture(site, url, "--every", "30s", "--out", "captures/one.warc.gz")
+        assert first.stdout is not None
+        assert "round 1" in first.stdout.readline() + first.stdout.readline()
+        second = capture(site, url, "--count", "1", "--out", "captures/one.warc.gz")
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=20)
+    assert second.returncode == 1
+    assert "another liveblog capture is writing to this WARC" in second.stderr
+    assert sum(r["WARC-Type"] == "metadata" for r in records(site / "captures/one.warc.gz")) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -238,3 +239,180 @@ def test_ctrl_c_stops_cleanly_and_removes_the_build_folder(tmp_path: Path) -> No
 def test_serve_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_the_base_path_without_its_slash_redirects_to_it(served: Served) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=5)
+    try:
+        connection.request("GET", BASE.rstrip("/"))
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    assert response.status == 301 and response.headers["Location"] == BASE
+
+
+@pytest.mark.parametrize("name", ["evil.html", "evil.svg", "evil.xml", "evil.xhtml"])
+def test_a_raw_capture_is_served_as_plain_text_never_as_its_own_type(served: Served, name: str) -> None:
+    (served.root / "captures" / name).write_text("<svg xmlns='http://www.w3.org/2000/svg'>"
+                                                 "<script>alert(1)</script></svg>")
+    served.wait_for(lambda: content_type(served, f"captures/{name}.txt") is not None, "the rebuild")
+    assert content_type(served, f"captures/{name}.txt") == "text/plain; charset=utf-8"
+    assert content_type(served, f"captures/{name}") is None
+
+
+def test_a_watched_folder_created_after_start_is_watched(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
+    assert CliRunner().invoke(main, ["--site", str(root), "import", str(SAMPLE)]).exit_code == 0
+    (root / "templates").rmdir()
+    port = free_port()
+    process, lines = start(root, "--port", str(port))
+    server = Served(root, port, process, lines)
+    try:
+        (root / "templates").mkdir()
+        theme = (REPO / "generator/theme/templates/404.html").read_text(encoding="utf-8")
+        (root / "templates/404.html").write_text(theme.replace("There is no page", "Nothing lives", 1))
+
+        def shows_it() -> bool:
+            try:
+                server.get("no-such-page/")
+            except urllib.error.HTTPError as error:
+                return b"Nothing lives" in error.read()
+            return False
+
+        server.wait_for(shows_it, "the rebuild with the new templates/ folder")
+    finally:
+        assert stop(process) == 0, server.output()
+
+
+# --- the HTTP side, in this process, with small limits and real sockets ----------
+
+class Running:
+    def __init__(self, server: Any, log: list[str]) -> None:
+        self.server, self.log = server, log
+        self.port = server.server_address[1]
+
+    def connect(self) -> socket.socket:
+        return socket.create_connection(("127.0.0.1", self.port), timeout=5)
+
+
+@pytest.fixture
+def small_server(tmp_path: Path) -> Iterator[Running]:
+    from generator.commands.serve_http import Live, Server
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!DOCTYPE html><title>t</title><body><p>home</p></body>")
+    (site / "big.bin").write_bytes(os.urandom(8 << 20))
+    log: list[str] = []
+    server = Server(("127.0.0.1", 0), site, "/base/", Live(), log.append, max_connections=4,
+                    header_seconds=0.6, idle_seconds=1.0)
+    server.server_bind()
+    server.server_activate()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Running(server, log)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def read_all(sock: socket.socket, seconds: float = 5) -> bytes:
+    sock.settimeout(seconds)
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def get(running: Running, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_slow_header_clients_are_cut_off_and_threads_stay_bounded(small_server: Running) -> None:
+    threads_before = threading.active_count()
+    slow = [small_server.connect() for _ in range(4)]
+    for sock in slow:
+        sock.sendall(b"GET /base/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    time.sleep(0.2)
+    extra = small_server.connect()  # a fifth connection: no thread for it
+    assert read_all(extra).startswith(b"HTTP/1.1 503 ")
+    extra.close()
+    # Each held connection costs a handler thread and its timer, no more.
+    assert threading.active_count() - threads_before <= 4 * 2
+    started = time.monotonic()
+    for sock in slow:
+        assert read_all(sock) == b""  # closed by the server, no answer
+        sock.close()
+    assert time.monotonic() - started < 3
+    assert sum("no complete request within 0.6 s" in line for line in small_server.log) == 4
+    assert get(small_server, "/base/")[0] == 200  # the slots are free again
+
+
+def test_a_client_trickling_its_headers_is_cut_off_at_the_deadline(small_server: Running) -> None:
+    sock = small_server.connect()
+    started = time.monotonic()
+    closed = False
+    for byte in b"GET /base/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: " + b"a" * 40:
+        try:
+            sock.sendall(bytes([byte]))
+            sock.settimeout(0.1)
+            if sock.recv(1) == b"":
+                closed = True
+                break
+        except TimeoutError:
+            continue
+        except OSError:
+            closed = True
+            break
+    elapsed = time.monotonic() - started
+    sock.close()
+    assert closed and elapsed < 2.5, elapsed
+
+
+def test_an_idle_keep_alive_connection_is_closed(small_server: Running) -> None:
+    sock = small_server.connect()
+    sock.sendall(b"GET /base/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    sock.settimeout(5)
+    assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+    started = time.monotonic()
+    read_all(sock)  # the rest of the answer, if any, then the server's close
+    assert 0.8 < time.monotonic() - started < 3  # idle_seconds=1.0
+    sock.close()
+
+
+def test_a_client_that_goes_away_is_one_quiet_line(small_server: Running) -> None:
+    for _ in range(3):
+        sock = small_server.connect()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(b"GET /base/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        sock.recv(1024)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.close()  # a reset, mid-answer
+    deadline = time.monotonic() + 5
+    while sum("went away" in line for line in small_server.log) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gone = [line for line in small_server.log if "went away" in line]
+    assert len(gone) == 3, small_server.log
+    assert all("\n" not in line and re.match(r"^127\.0\.0\.1:\d+ went away before the answer was sent "
+                                             r"\((BrokenPipe|ConnectionReset)Error\)$", line) for line in gone)
+    assert not any("Traceback" in line for line in small_server.log)
+    assert get(small_server, "/base/")[0] == 200
+
+
+def test_an_edit_of_site_toml_is_rebuilt_even_when_the_editor_replaces_the_file(served: Served) -> None:
+    config = served.root / "site.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'title = "' in text
+    replacement = served.root / "site.toml.new"
+    replacement.write_text(text.replace('title = "', 'title = "Renamed: ', 1), encoding="utf-8")
+    os.replace(replacement, config)  # as vim and most editors save
+    served.wait_for(lambda: "Renamed: " in served.get(), "the rebuild after site.toml changed")

@@ -17,6 +17,7 @@ the last round's number.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import uuid
@@ -152,21 +153,31 @@ class WarcFile:
 
 
 def open_warc(path: Path) -> tuple[WarcFile, Resumed]:
-    """The WARC at `path` opened for appending (made when missing), and what it holds."""
-    if path.name.endswith(".warc.gz") is False:
+    """The WARC at `path` opened for appending (made when missing), and what it holds.
+    The file is locked (flock) while open: a second capture into it is refused."""
+    if not path.name.endswith(".warc.gz"):
         raise SiteError("the capture's WARC must be named *.warc.gz", path=path)
-    resumed = Resumed()
-    if path.exists():
-        data = path.read_bytes()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise SiteError(f"cannot open the WARC for appending: {error.strerror}", path=path) from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteError("another liveblog capture is writing to this WARC", path=path) from None
+        with open(descriptor, "rb", closefd=False) as stream:
+            data = stream.read()
         whole = _whole_members(data, path)
         resumed = _read_back(data[:whole], path)
         resumed.cut = len(data) - whole
         if resumed.cut:
-            os.truncate(path, whole)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    return WarcFile(path, descriptor, os.fstat(descriptor).st_size), resumed
+            os.ftruncate(descriptor, whole)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return WarcFile(path, descriptor, whole), resumed
 
 
 def _whole_members(data: bytes, path: Path) -> int:

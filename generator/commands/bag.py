@@ -21,7 +21,7 @@ import bagit
 
 from generator import __version__
 from generator.core.config import CONFIG_NAME, Config
-from generator.core.paths import CAPTURES_DIR, CONTENT_DIR, MEDIA_DIR, OUTPUT_DIR
+from generator.core.paths import CAPTURES_DIR, CONTENT_DIR, MEDIA_DIR, OUTPUT_DIR, walk
 from generator.core.errors import SiteError
 
 
@@ -42,6 +42,8 @@ def export_bag(config: Config, target: Path, *, with_site: bool = False) -> BagR
             raise SiteError("no built site to include", path=root / OUTPUT_DIR,
                             hint="run `liveblog build` first")
         parts.append(root / OUTPUT_DIR)
+    for part in parts:
+        walk(part, within=root)  # a symbolic link out of the site is refused, never copied
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

@@ -22,6 +22,7 @@ from generator.core.fixity import engine_fingerprint
 from generator.core.model import PostSource, Site
 from generator.core.paths import CONTENT_DIR, OUTPUT_DIR, SOURCE_FOLDERS, STATE_DIR, THEME, walk
 from generator.publish.atomic import check_output_target
+from generator.publish.staging import sweep
 from generator.publish.state import BuildState, load_state, output_stats, save_state
 
 if TYPE_CHECKING:
@@ -92,9 +93,12 @@ def build(
     root = config.root
     out = (output if output is not None else root / OUTPUT_DIR).absolute()
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])
+    sweep(out)  # staging folders a killed build left beside the output
     engine = engine_fingerprint()
     settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
-    stamps = {name: walk(folder) for name, folder in _input_folders(root)}
+    # Every input folder is walked on every build (a no-op one too), refusing links out of the site.
+    stamps = {name: walk(folder, within=None if name == "theme" else root)
+              for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
     if state is not None and _nothing_to_do(out, state, settings, inputs):

@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -115,8 +115,10 @@ def check_urls(urls: Sequence[str]) -> tuple[str, ...]:
 
 
 def capture(config: Config, plan: Plan, report: Callable[[RoundLine], None],
-            note: Callable[[str], None]) -> Summary:
-    """Take rounds until the plan's count or time is reached or a signal stops it."""
+            note: Callable[[str], None], locked: Callable[[], AbstractContextManager[object]]) -> Summary:
+    """Take rounds until the plan's count or time is reached or a signal stops it.
+    `locked()` is the site lock (core/lock.py), taken for each import: another
+    command may build or import between two rounds, never during one's import."""
     warc, resumed = open_warc(plan.out)
     if resumed.cut:
         note(f"{plan.out}: cut {resumed.cut:,} bytes of a record left incomplete at its end")
@@ -128,7 +130,7 @@ def capture(config: Config, plan: Plan, report: Callable[[RoundLine], None],
                                  "description": "liveblog capture: " + " ".join(plan.urls)})
         elif resumed.rounds and plan.imports:
             note(f"{plan.out}: {resumed.rounds} earlier rounds; importing them before going on")
-            _import(config, plan.out)
+            _import(config, plan.out, locked)
         recorder = Recorder(warc, resumed, fetcher, max_pages=plan.max_pages, obey_robots=plan.obey_robots,
                             delay=plan.delay)
         for start in _ticks(plan, stop):
@@ -136,23 +138,26 @@ def capture(config: Config, plan: Plan, report: Callable[[RoundLine], None],
             result = recorder.round(plan.urls, started)
             rounds += 1
             pages += result.pages
-            report(_line(config, plan, result))
+            report(_line(config, plan, result, locked))
             if stop.is_set():
                 break
         return Summary(rounds, pages, warc.written, plan.out, resumed.cut, stop.is_set())
 
 
-def _line(config: Config, plan: Plan, result: RoundResult) -> RoundLine:
+def _line(config: Config, plan: Plan, result: RoundResult,
+          locked: Callable[[], AbstractContextManager[object]]) -> RoundLine:
     failures = tuple(blog.failed for blog in result.blogs if blog.failed)
     if not plan.imports or not result.complete:
         return RoundLine(result, 0, 0, 0, failures)
-    reports = _import(config, plan.out)
+    reports = _import(config, plan.out, locked)
     return RoundLine(result, sum(r.new for r in reports), sum(r.changed for r in reports),
                      sum(r.removed for r in reports), failures)
 
 
-def _import(config: Config, out: Path) -> tuple[ImportReport, ...]:
-    return import_captures(config, [out])
+def _import(config: Config, out: Path, locked: Callable[[], AbstractContextManager[object]]
+            ) -> tuple[ImportReport, ...]:
+    with locked():
+        return import_captures(config, [out])
 
 
 def _ticks(plan: Plan, stop: threading.Event) -> Iterator[datetime]:

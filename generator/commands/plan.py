@@ -124,11 +124,12 @@ class BuildPlan:
         Of media/, only the images an import names (`<sha256>.jpg`, .png, .gif, .webp,
         .avif: types a browser never runs) and the manifest are published.
         ReplayWeb.page (static/replay/) only when some blog's replay is."""
-        captures = {Urls.capture(rel): path for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR).items()}
-        media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR).items()
+        captures = {Urls.capture(rel): path
+                    for rel, path in tree_files(root / CAPTURES_DIR, CAPTURES_DIR, within=root).items()}
+        media = {rel: path for rel, path in tree_files(root / MEDIA_DIR, MEDIA_DIR, within=root).items()
                  if named_sha256(path.name) is not None or rel == f"{MEDIA_DIR}/{MANIFEST}"}
-        copies = {**tree_files(THEME / "static", "static"), **tree_files(root / "static", "static"), **captures,
-                  **media}
+        copies = {**tree_files(THEME / "static", "static"),
+                  **tree_files(root / "static", "static", within=root), **captures, **media}
         if not replay:
             copies = {rel: path for rel, path in copies.items() if not rel.startswith(Urls.REPLAY_STATIC)}
         for rel, path in copies.items():

@@ -6,6 +6,13 @@ person's browser on 127.0.0.1. Files outside the built site are never
 served (no `..`, no absolute paths, nothing through a symbolic link out).
 Content types come from a private `mimetypes` table, so they are the same on
 every machine.
+
+It stays up whatever a client does: at most `max_connections` are served at
+once (one thread each; past that a connection gets 503 at once), a
+connection that has not sent its whole request head within
+`header_seconds` is closed (slow-header clients), one that sits idle for
+`idle_seconds` between requests too, and a client that goes away mid-answer
+is one line in the log, not a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import http.server
 import json
 import mimetypes
 import socket
+import sys
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +79,36 @@ def _error_banner(error: str) -> str:
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: Server
     protocol_version = "HTTP/1.1"
+    _head_timer: threading.Timer | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # each read and write of the socket
+
+    def handle_one_request(self) -> None:
+        """One request, whose head (request line and headers) must arrive in time."""
+        timer = threading.Timer(self.server.header_seconds, self._too_slow)
+        timer.daemon = True
+        self._head_timer = timer
+        timer.start()
+        try:
+            super().handle_one_request()
+        finally:
+            timer.cancel()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers
+        if self._head_timer is not None:
+            self._head_timer.cancel()  # the head is in: the rest is not timed
+        return parsed
+
+    def _too_slow(self) -> None:
+        self.server.log(f"closed {_peer(self.client_address)}: no complete request within "
+                        f"{self.server.header_seconds:g} s")
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def log_message(self, format: str, *args: object) -> None:
         self.server.log_request_line(format % args)
@@ -82,7 +121,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         raw = urlsplit(self.path).path
         if raw == base + EVENTS:
             return self._events()
-        if raw in ("/", "") and base != "/":
+        if raw in ("/", "", base.rstrip("/")) and base != "/":
             return self._redirect(base)
         target = self._file_for(raw)
         if target is None:
@@ -190,21 +229,76 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
 
 
+MAX_CONNECTIONS = 32  # served at once, live-reload streams included (one per open tab)
+HEADER_SECONDS = 10.0  # to send a request's line and headers
+IDLE_SECONDS = 30.0  # between two requests on one connection (a keep-alive browser)
+_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
     def __init__(self, address: tuple[str, int], out_dir: Path, base_path: str, live: Live,
-                 log: Callable[[str], None]) -> None:
+                 log: Callable[[str], None], *, max_connections: int = MAX_CONNECTIONS,
+                 header_seconds: float = HEADER_SECONDS, idle_seconds: float = IDLE_SECONDS) -> None:
         self.out_dir = out_dir
         self.base_path = base_path
         self.live = live
         self.log = log
         self.types = _mime_types()
+        self.header_seconds = header_seconds
+        self.idle_seconds = idle_seconds
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, _Handler, bind_and_activate=False)
+
+    def process_request(self, request: socket.socket | tuple[bytes, socket.socket],
+                        client_address: tuple[str, int]) -> None:
+        """A thread for the connection while fewer than `max_connections` are served; else 503."""
+        if not self._slots.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket | tuple[bytes, socket.socket],
+                               client_address: tuple[str, int]) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that went away is one line; anything else is a bug, with its traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _GONE):
+            self.log(f"{_peer(client_address)} went away before the answer was sent "
+                     f"({type(error).__name__})")
+        else:
+            self.log("".join(traceback.format_exc()).rstrip())
 
     def log_request_line(self, line: str) -> None:
         pass  # quiet: the terminal is for builds and errors
+
+
+def _refuse(request: object) -> None:
+    if isinstance(request, socket.socket):
+        try:
+            request.settimeout(1)
+            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                            b"Connection: close\r\nRetry-After: 1\r\n\r\n")
+        except OSError:
+            pass
+
+
+def _peer(address: object) -> str:
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
 
 
 # Types of files a site serves whose entry in Python's table differs between versions

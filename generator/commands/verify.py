@@ -43,13 +43,17 @@ def _fixity_findings(report: FixityReport, prefix: str, manifest: str) -> Iterat
         yield Problem(prefix + path, f"altered (sha256 differs from {manifest})")
 
 
-def verify_tree(root: Path, label: str, actual: dict[str, str] | None = None) -> tuple[list[Problem], int]:
+def verify_tree(root: Path, label: str, actual: dict[str, str] | None = None, *,
+                placeholders: bool = True) -> tuple[list[Problem], int]:
     """A folder against its own manifest-sha256.txt (`actual`: its files' hashes, when
-    the caller has them)."""
+    the caller has them). `placeholders`: leave out `.gitkeep` and `.DS_Store` files (in
+    the source folders git and Finder put them there; a built site has none, so there
+    every file not in the manifest is named, whatever its name)."""
     manifest = root / MANIFEST
     recorded = read_manifest(manifest)
     prefix = f"{label}/"
-    actual = tree_hashes(root, skip=(MANIFEST,) + _ignored(root)) if actual is None else actual
+    if actual is None:
+        actual = tree_hashes(root, skip=(MANIFEST,) + (_ignored(root) if placeholders else ()))
     if recorded is None:
         if not actual:
             return [], 0  # nothing imported yet: nothing to verify
@@ -114,5 +118,5 @@ def verify_media(media_dir: Path) -> tuple[list[Problem], int]:
 def verify_site(public: Path) -> VerifyReport:
     if not public.is_dir():
         raise SiteError("no built site here", path=public, hint="run `liveblog build` first")
-    findings, count = verify_tree(public, public.name)
+    findings, count = verify_tree(public, public.name, placeholders=False)
     return VerifyReport(tuple(findings), {f"{public.name} files": count})

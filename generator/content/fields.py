@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.core import frontmatter
 from generator.core.errors import SiteError
+from generator.core.urls import is_web_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,14 @@ class Fields:
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, "must be a non-empty string")
+        return value
+
+    def web_url(self, key: str) -> str | None:
+        """An http(s) address (a page links to it): never javascript:, data: or the like,
+        whatever wrote the file (core/urls.py `is_web_url`)."""
+        value = self.text_(key)
+        if value is not None and not is_web_url(value):
+            raise self.fail(key, f"must be an http(s) URL, not {value[:80] + ('…' if len(value) > 80 else '')!r}")
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:

@@ -48,7 +48,7 @@ def read_blog(path: Path) -> Blog:
         declared_posts=fields.integer("declared_posts"),
         archived_posts=fields.integer("archived_posts", 0) or 0,
         partial=fields.flag("partial"),
-        source_url=fields.text_("source_url"),
+        source_url=fields.web_url("source_url"),
         captured_at=fields.moment("captured_at"),
         capture=fields.text_("capture"),
         capture_sha256=fields.text_("capture_sha256"),

@@ -63,7 +63,7 @@ def read_capture(fields: Fields) -> CaptureRecord:
         file=file,
         sha256=sha256,
         size=fields.integer("size", 0) or 0,
-        source_url=fields.text_("source_url"),
+        source_url=fields.web_url("source_url"),
         captured_at=fields.moment("captured_at"),
         captured_at_from=fields.text_("captured_at_from") or "unknown",
         updated=fields.moment("updated"),

@@ -65,10 +65,16 @@ def decode_text(data: bytes, path: Path) -> str:
         raise not_utf8(error, path) from None
 
 
-def walk(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under root, by relative path (os.scandir: fast)."""
+def walk(root: Path, *, within: Path | None = None) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under root, by relative path (os.scandir: fast).
+
+    Folders reached through a symbolic link are not entered. With `within` (the
+    site folder), a symbolic link is refused unless it names a file inside it: a
+    site cloned from elsewhere could hold `static/leak.txt -> /etc/passwd`, and a
+    build must never publish or read what lies outside the site."""
     found: dict[str, tuple[int, int]] = {}
     stack = [(str(root), "")]
+    inside = within.resolve() if within is not None else None
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -76,12 +82,25 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
+            if inside is not None and entry.is_symlink():
+                _check_link(Path(entry.path), inside)
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.is_file():
                 stat = entry.stat()
                 found[sys.intern(prefix + entry.name)] = (stat.st_mtime_ns, stat.st_size)
     return found
+
+
+def _check_link(link: Path, inside: Path) -> None:
+    """A symbolic link a build may follow: to a file inside the site folder."""
+    target = link.resolve()
+    if target != inside and inside not in target.parents:
+        raise SiteError(f"a symbolic link points outside the site (to {target})", path=link,
+                        hint="put the file itself in the site folder")
+    if target.is_dir():
+        raise SiteError("a symbolic link to a folder (not followed)", path=link,
+                        hint="link the files, or move the folder here")
 
 
 def cpus() -> int:

@@ -7,6 +7,7 @@ feeds and sitemaps use full URLs (`https://…/liveblog-archive/2023/07/08/`).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, tzinfo
@@ -18,6 +19,44 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _RECORD = re.compile(r"^(?P<file>.+)@(?P<offset>\d+)$")
 # Published as they are: served as text or as archives, never run by a browser.
 INERT_SUFFIXES = (".txt", ".warc", ".warc.gz", ".wacz")
+
+
+# What a browser drops from a URL before reading its scheme: C0 controls and spaces at
+# either end, tabs and line breaks anywhere (WHATWG URL parser), so that
+# " java\tscript:" is javascript: to it.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: what a source address may be."""
+    cleaned = url.strip(_URL_EDGES).translate(_URL_DROPPED)
+    scheme = _SCHEME.match(cleaned)
+    if scheme is None or scheme[0][:-1].lower() not in WEB_SCHEMES:
+        return False
+    try:
+        return bool(urlsplit(cleaned).hostname)
+    except ValueError:  # a bad port or IPv6 literal
+        return False
+
+
+def is_safe_link(url: str) -> bool:
+    """What a page may put in href or src: an http(s) URL, or a reference within the
+    site (`/liveblog-archive/…`, `#id`, `page/2/`). Never javascript:, data:,
+    vbscript: or any other scheme, however it is cased, spaced or split, and never
+    a protocol-relative `//host` (nor its backslash forms, which browsers read alike).
+    The text is judged as it is and with its character references decoded
+    (`&#106;avascript:`), in case a template prints it unescaped."""
+    return all(_safe_reference(text) for text in {url, html.unescape(url)})
+
+
+def _safe_reference(url: str) -> bool:
+    cleaned = url.strip(_URL_EDGES).translate(_URL_DROPPED)
+    if _SCHEME.match(cleaned):
+        return is_web_url(cleaned)
+    return cleaned[:2].replace("\\", "/") != "//"
 
 
 def split_ref(ref: str) -> tuple[str, int | None]:

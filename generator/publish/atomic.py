@@ -7,13 +7,18 @@ only time.) Two disciplines, both "prepare everything, then swap":
   written into a staging folder first; only when all of them are written are
   they moved into place with `os.replace`. A failure while moving rolls back
   what was already moved. Files whose bytes are unchanged are not touched.
-* `publish` (public/): the whole site is rendered into a sibling temporary
-  folder, then swapped in with two renames; a failed build leaves the old
-  public/ as it was.
+* `publish` and `update_in_place` (public/): a whole new tree is staged in
+  a sibling folder (an incremental build renders only what changed and
+  hard-links the rest), then swapped in at once (swap.py: renameat2
+  RENAME_EXCHANGE on Linux), so public/ is at every instant one whole build,
+  and a failed or killed build leaves it as it was. staging.py marks each
+  staging folder with its owner, so the next build removes those a killed
+  build left.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -22,6 +27,9 @@ from pathlib import Path
 
 from generator.core.errors import SiteError
 from generator.core.fixity import MANIFEST, sha256_bytes, write_manifest
+from generator.core.paths import walk
+from generator.publish.staging import crash_point, discard, new_folder, sweep
+from generator.publish.swap import exchange
 
 # A rendered file: bytes, or a bytearray for a large one built piece by piece
 # (written and hashed as it is, never copied).
@@ -100,7 +108,7 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
 
 def publish(files: Iterable[tuple[str, Data]], out_dir: Path
             ) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
-    """Write a whole site into a temp folder beside `out_dir`, then swap it in.
+    """Write a whole site into a staging folder beside `out_dir`, then swap it in.
 
     `files` is a stream of (relative path, bytes); it is consumed as it comes,
     so a large site is never held in memory. Every file's sha256 and (mtime,
@@ -109,17 +117,13 @@ def publish(files: Iterable[tuple[str, Data]], out_dir: Path
     the second only (the swap keeps modification times).
     """
     out_dir = out_dir.absolute()
-    parent = out_dir.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=parent))
-    except OSError as error:
-        raise SiteError(f"cannot create the output folder: {error.strerror or error}", path=parent) from None
+    temp = _stage(out_dir, "cannot create the output folder")
     hashes: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
     made: set[str] = set()
     try:
-        for rel, data in files:
+        for number, (rel, data) in enumerate(files):
+            crash_point("write", number)
             _refuse_unsafe(temp, rel)
             if rel in hashes or rel == MANIFEST:
                 raise SiteError(f"two outputs want the same path {rel!r}", path=out_dir)
@@ -134,14 +138,13 @@ def publish(files: Iterable[tuple[str, Data]], out_dir: Path
             stats[rel] = (stat.st_mtime_ns, stat.st_size)
             hashes[rel] = sha256_bytes(data)
         del made
+        crash_point("manifest")
         write_manifest(temp / MANIFEST, hashes)
         stat = (temp / MANIFEST).stat()
         stats[MANIFEST] = (stat.st_mtime_ns, stat.st_size)
-        os.chmod(temp, 0o755)
         _swap(temp, out_dir)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    finally:
+        discard(temp)  # after the swap, the old tree
     return hashes, stats
 
 
@@ -151,89 +154,112 @@ def update_in_place(
     out_dir: Path,
     previous: dict[str, str],
 ) -> tuple[list[str], dict[str, str], list[str]]:
-    """Incremental publish: stage the changed files, then move them into `out_dir`.
+    """Incremental publish: a whole new tree, made cheaply, swapped in at once.
 
-    `files` are rendered into a staging folder beside `out_dir` first; a file
-    whose bytes equal what `previous` (path → sha256) recorded is skipped. Only
-    when every file is staged are they moved in with `os.replace` (each move
-    atomic), `remove` deleted and the manifest rewritten, so a failed render
-    leaves `out_dir` exactly as it was. `remove` is read only after every file
-is staged. Returns (paths written, all hashes, paths removed).
+    `files` are rendered into a staging folder beside `out_dir`; a file whose
+    bytes equal what `previous` (path → sha256) recorded is skipped. When every
+    file is staged, the unchanged outputs are hard-linked into the staging
+    folder (copied where the file system has no hard links), `remove` left out,
+    the manifest written, and the folder swapped with `out_dir` (swap.py): at
+    every moment `out_dir` is one whole build, the last or this one, and a
+    failed or killed build leaves it as it was. Unchanged files keep their
+    inode, hence their (mtime, size). `remove` is read only after every file is
+    staged. Returns (paths written, all hashes, paths removed).
     """
     out_dir = out_dir.absolute()
     hashes = dict(previous)
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as error:
-        raise SiteError(f"cannot stage the changes: {error.strerror or error}", path=out_dir.parent) from None
+    stage = _stage(out_dir, "cannot stage the changes")
     staged: list[str] = []
     try:
-        for rel, data in files:
+        made: set[str] = {""}
+        for number, (rel, data) in enumerate(files):
+            crash_point("write", number)
             _refuse_unsafe(stage, rel)
             digest = sha256_bytes(data)
             if previous.get(rel) == digest and (out_dir / rel).is_file():
                 continue
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _make_folder(stage, rel, made)
+            (stage / rel).write_bytes(data)
             hashes[rel] = digest
             staged.append(rel)
         gone = [rel for rel in remove if rel != MANIFEST]
         for rel in gone:
             hashes.pop(rel, None)
+        fresh = set(staged)
+        for number, rel in enumerate(sorted(rel for rel in hashes if rel not in fresh)):
+            crash_point("link", number)
+            _make_folder(stage, rel, made)
+            _link_or_copy(f"{out_dir}/{rel}", f"{stage}/{rel}")
+        crash_point("manifest")
         write_manifest(stage / MANIFEST, hashes)
-        # Everything rendered: now change out_dir.
-        for rel in staged:
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, target)
-        for rel in gone:
-            (out_dir / rel).unlink(missing_ok=True)
-            _prune_empty(out_dir, (out_dir / rel).parent)
-        os.replace(stage / MANIFEST, out_dir / MANIFEST)
+        _swap(stage, out_dir)
+    except OSError as error:
+        where = getattr(error, "filename", None) or out_dir
+        raise SiteError(f"cannot stage the changes: {error.strerror or error}", path=where) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        discard(stage)  # after the swap, the old tree
     return staged, hashes, gone
 
 
-def _prune_empty(root: Path, folder: Path) -> None:
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+def _stage(out_dir: Path, failure: str) -> Path:
+    """A new staging folder beside `out_dir`, after removing those killed builds left."""
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        sweep(out_dir)
+        return new_folder(out_dir, "tmp")
+    except OSError as error:
+        raise SiteError(f"{failure}: {error.strerror or error}", path=out_dir.parent) from None
 
 
-def tree_files(root: Path, prefix: str, *, skip_dotfiles: bool = True) -> dict[str, Path]:
-    """Files under `root` as {prefix/relative path: path}, for copying into the site."""
-    if not root.is_dir():
-        return {}
-    found = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if skip_dotfiles and any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file():
-            found[f"{prefix}/{rel.as_posix()}"] = path
-    return found
+def _make_folder(root: Path, rel: str, made: set[str]) -> None:
+    """The folder of `rel` under `root` (string paths: thousands are made per build)."""
+    folder = rel.rpartition("/")[0]
+    if folder in made:
+        return
+    os.makedirs(f"{root}/{folder}", exist_ok=True)
+    while folder not in made:
+        made.add(folder)
+        folder = folder.rpartition("/")[0]
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        shutil.copy2(source, target)  # keeps the mtime the build state records
+
+
+def tree_files(root: Path, prefix: str, *, within: Path | None = None) -> dict[str, Path]:
+    """Files under `root` as {prefix/relative path: path}, for copying into the site.
+
+    Dotfiles and files in dot-folders (`.gitkeep`, `.DS_Store`, `.git/`) are left
+    out; so are folders reached through a symbolic link. `within`: the site
+    folder; a symbolic link to anything outside it is refused (core/paths.py `walk`)."""
+    return {f"{prefix}/{rel}": root / rel for rel in sorted(walk(root, within=within))
+            if not any(part.startswith(".") for part in rel.split("/"))}
 
 
 def _swap(new: Path, out_dir: Path) -> None:
-    if out_dir.exists() or out_dir.is_symlink():
-        if not out_dir.is_dir():
-            raise SiteError("output path exists and is not a folder", path=out_dir)
-        old = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.replace(out_dir, old)
+    """`new` becomes `out_dir`; the old tree, if any, is then at `new` (for the caller to remove)."""
+    os.chmod(new, 0o755)
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise SiteError("output path exists and is not a folder", path=out_dir)
+    crash_point("swap")
+    if not out_dir.exists():
+        os.rename(new, out_dir)
+    elif not exchange(new, out_dir):  # two renames: see swap.py
+        old = new_folder(out_dir, "old", create=False)
+        os.rename(out_dir, old)
+        crash_point("between-renames")
         try:
-            os.replace(new, out_dir)
+            os.rename(new, out_dir)
         except OSError:
-            os.replace(old, out_dir)
+            os.rename(old, out_dir)
             raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, out_dir)
+        discard(old)
+    crash_point("swapped")
 
 
 def check_output_target(out_dir: Path, site_root: Path, protected: Iterable[Path]) -> None:

@@ -17,6 +17,7 @@ import difflib
 import email.utils
 import functools
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,12 +28,14 @@ from urllib.parse import urljoin
 
 import jinja2
 import jinja2.meta
+import jinja2.runtime
 import nh3
 from markupsafe import Markup
 
 from generator.core.config import Config
 from generator.core.errors import SiteError
 from generator.core.paths import THEME
+from generator.core.urls import is_safe_link
 from generator.render import markdown
 from generator.render.cards import CardStore
 from generator.render.pool import fan_out
@@ -96,6 +99,8 @@ class Renderer:
             iso=lambda d: d.isoformat(timespec="milliseconds") if getattr(d, "microsecond", 0) else d.isoformat(),
             rfc822=lambda d: email.utils.format_datetime(d),
             jsonld=script_json,
+            href=safe_link,
+            html_text=html_text,
             thousands=lambda n: f"{n:,}",
             megabytes=lambda n: f"{n / 1_000_000:,.1f} MB" if n >= 100_000 else f"{max(1, round(n / 1000)):,} kB",
             plural=lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}",
@@ -130,8 +135,12 @@ class Renderer:
         return html
 
     def _site_relative(self, match: re.Match[str]) -> str:
-        """A link written as /path in a post means /path under the site's base path."""
+        """A link written as /path in a post means /path under the site's base path. What
+        nh3 lets through but a page must not link to (`//host`, `\\host`: core/urls.py
+        `is_safe_link`) loses the attribute; the link's text stays."""
         url = match[2]
+        if not is_safe_link(html.unescape(url)):
+            return ""
         base = self.config.base_path
         if url.startswith("/") and not url.startswith("//") and not url.startswith(base):
             url = base + url[1:]
@@ -252,6 +261,28 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     except OSError:
         return None  # only slower
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+@jinja2.pass_context
+def safe_link(context: jinja2.runtime.Context, url: object) -> str:
+    """The `href` filter, on every URL a template puts in href or src (and a feed's
+    links): the URL as it is when core/urls.py `is_safe_link` allows it, else the
+    build stops naming the template. Values from content/ were checked when read;
+    this holds whatever a template prints."""
+    text = str(url)
+    if is_safe_link(text):
+        return text
+    shown = text[:80] + ("…" if len(text) > 80 else "")
+    raise SiteError(f"refusing to publish a link to {shown!r}: only http(s) URLs and the site's own "
+                    "addresses may be linked", path=f"templates/{context.name}")
+
+
+def html_text(text: object) -> str:
+    """Plain text for an RSS element whose content is HTML (a channel's description):
+    escaped for HTML here, then for XML by autoescaping, so a reader shows
+    `Posts about <script>` as those characters. A plain str, not Markup, so the
+    second escape happens; text elements (title, category) need only the second."""
+    return html.escape(str(text), quote=False)
 
 
 def longdate(value: date | datetime) -> str:
