@@ -16,12 +16,13 @@ without the option keeps the choice.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.content.existing import ExistingBlog, read_existing
+from generator.content.existing import ExistingBlog, post_ids_by_blog, read_existing
 from generator.content.merge import MergedPost, merge
+from generator.content.read import read_blog, read_post
 from generator.content.write import (
     Images,
     blog_file,
@@ -125,11 +126,17 @@ def import_captures(
     sources = read_sources(config, captures, source_url, parse_captured_at(captured_at), progress)
     files: dict[str, bytes] = {source.record.file: source.data for source in sources}
     groups = by_blog(content_dir, sources)
-    blogs = {slug: _import_blog(config, content_dir / slug, new, keep_remote_images)
-             for slug, new in groups.items()}
+    ids = post_ids_by_blog(content_dir)
+    blogs: dict[str, _BlogImport] = {}
+    for slug, new in groups.items():
+        elsewhere = {post_id for folder, found in ids.items() if folder != slug for post_id in found}
+        blogs[slug] = _import_blog(config, content_dir / slug, new, keep_remote_images, elsewhere)
+        ids[slug] = frozenset(path.stem for path in blogs[slug].files if path.name != BLOG_FILE)
     for result in blogs.values():
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
         files.update(result.media)
+    for result in blogs.values():
+        _reads_back(result.files)
     add_manifests(site_root, _rel(site_root, content_dir), files)
     written = write_files_atomically(site_root, files)
     return tuple(_report(slug, groups[slug], result, captured_at is None, written)
@@ -169,6 +176,21 @@ def _summaries(new: Sequence[Source]) -> tuple[FileSummary, ...]:
     return tuple(summaries)
 
 
+def _reads_back(files: Mapping[Path, str]) -> None:
+    """Every content file as the build will read it, before anything is written:
+    whatever `import` writes, `build` reads (or nothing is written)."""
+    for path, text in files.items():
+        data = text.encode("utf-8")
+        try:
+            if path.name == BLOG_FILE:
+                read_blog(path, data)
+            else:
+                read_post(path, path.parent.name, data)
+        except SiteError as error:
+            raise SiteError(f"the import would write a file the build cannot read: {error.message}",
+                            path=path, line=error.line, hint=error.hint) from None
+
+
 def _rel(root: Path, path: Path) -> str:
     try:
         return path.absolute().relative_to(root.absolute()).as_posix()
@@ -178,8 +200,8 @@ def _rel(root: Path, path: Path) -> str:
 
 # One blog -----------------------------------------------------------------------
 
-def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_remote_images: bool | None
-                 ) -> _BlogImport:
+def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_remote_images: bool | None,
+                 elsewhere: Collection[str]) -> _BlogImport:
     """The blog's files after folding `new` into every capture it recorded."""
     existing = read_existing(blog_dir)
     records = {r.key: r for r in (existing.blog.captures if existing.blog else ())}
@@ -194,7 +216,7 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_rem
     for key, record in records.items():
         if key not in parsed:
             parsed[key] = _reparse(config, record, blog_dir / BLOG_FILE)
-    merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts)
+    merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts, elsewhere)
     ordered = sorted(records.values(), key=CaptureRecord.order_key)
     remote = keep_remote_images if keep_remote_images is not None else \
         existing.blog is not None and existing.blog.keep_remote_images

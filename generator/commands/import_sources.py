@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import __version__
 from generator.content.existing import known_blogs
 from generator.core.config import Config
+from generator.core.dates import RANGE, plausible
 from generator.core.errors import SiteError
 from generator.core.fixity import sha256_bytes
 from generator.core.model import CaptureRecord
@@ -161,6 +162,8 @@ def parse_captured_at(value: str | None) -> datetime | None | str:
     if moment.tzinfo is None:
         raise SiteError(f"--captured-at needs a UTC offset: {value!r}",
                         hint="e.g. 2023-07-08T18:00:00-04:00")
+    if not plausible(moment):
+        raise SiteError(f"--captured-at {value!r} is outside the years {RANGE}")
     return moment
 
 

@@ -22,7 +22,7 @@ importing the same captures in any order gives the same posts.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,7 +110,10 @@ def _score(post: CapturedPost, published: datetime, title: str, text: str,
 def merge(
     captures: Sequence[tuple[CaptureRecord, ParsedCapture]],
     existing: Sequence[ExistingPost] = (),
+    elsewhere: Collection[str] = (),
 ) -> tuple[MergedPost, ...]:
+    """`elsewhere`: the ids other blogs' posts have; a new post never takes one (ids,
+    like permalinks, are the site's, not one blog's), it gets `-2`, `-3`."""
     ordered = sorted(captures, key=lambda item: item[0].order_key())
     groups: list[list[Version]] = []
     last_seen: list[int] = []
@@ -135,7 +138,7 @@ def merge(
                 last_seen[best] = index
                 matched.add(best)
 
-    taken: set[str] = {post.id for post in existing}  # never reuse another file's id
+    taken: set[str] = {post.id for post in existing} | set(elsewhere)  # never reuse another file's id
     claimed: set[str] = set()
     merged = []
     for number, group in enumerate(groups):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from generator.core.dates import check_plausible
 from generator.core.errors import SiteError
 from generator.ingest import warc
 from generator.ingest.html import parse_html
@@ -107,7 +108,7 @@ def read(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
     if importer is None:
         raise SiteError(f"{kind} is not a supported capture format; supported: {supported()}",
                         path=source)
-    return importer(data, source, zones, topic_rules, anchor)
+    return _plausible(importer(data, source, zones, topic_rules, anchor), source)
 
 
 def read_one(data: bytes, *, source: str, record_offset: int | None, zones: Mapping[str, ZoneInfo],
@@ -115,13 +116,28 @@ def read_one(data: bytes, *, source: str, record_offset: int | None, zones: Mapp
     """The one capture a file holds at `record_offset` (None: the file is one capture).
     A web archive parses only that record's page."""
     archive = _BY_OFFSET.get(sniff(data)) if record_offset is not None else None
-    found = archive(data, source, zones, topic_rules, anchor, record_offset) if archive is not None else \
-        read(data, source=source, zones=zones, topic_rules=topic_rules, anchor=anchor)
+    found = _plausible(archive(data, source, zones, topic_rules, anchor, record_offset), source) \
+        if archive is not None else read(data, source=source, zones=zones, topic_rules=topic_rules, anchor=anchor)
     for parsed in found:
         if parsed.record_offset == record_offset:
             return parsed
     raise SiteError(f"no live blog in the record at offset {record_offset}", path=source,
                     hint="run `liveblog verify`: the file may have changed")
+
+
+def _plausible(captures: tuple[ParsedCapture, ...], source: str) -> tuple[ParsedCapture, ...]:
+    """Every importer's times within the years content/ may hold (core/dates.py): the
+    importers refuse their own out-of-range times where they read them; this is the
+    one check that no format's record gets past."""
+    for capture in captures:
+        check_plausible(capture.blog.date, what="the blog's date", path=source, line=None)
+        for moment, what in ((capture.blog.updated, "its Updated time"), (capture.captured_at, "its capture time")):
+            if moment is not None:
+                check_plausible(moment, what=what, path=source, line=None)
+        for post in capture.posts:
+            check_plausible(post.published, what=f"post {post.position}'s time", path=source,
+                            line=post.line or None)
+    return captures
 
 
 def is_html(data: bytes) -> bool:

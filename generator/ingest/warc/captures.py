@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from generator.core.dates import check_plausible
 from generator.core.errors import SiteError
 from generator.ingest.html import NO_LIVE_BLOG, parse_html
 from generator.ingest.record import CaptureWarning, ParsedCapture
@@ -147,7 +148,9 @@ def _moment(record: WarcRecord, source: str) -> datetime:
     except ValueError:
         raise SiteError(f"{_where(record, record)}: WARC-Date {record.date!r} is not an ISO 8601 time",
                         path=source) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    check_plausible(moment, what=f"{_where(record, record)}: WARC-Date {record.date!r}", path=source, line=None)
+    return moment
 
 
 def _nothing_found(format: str, looked: int, orphans: int, unread: Mapping[str, int]) -> str:
