@@ -23,7 +23,7 @@ from generator.core.fixity import sha256_bytes
 from generator.core.model import CaptureRecord
 from generator.core.paths import CAPTURES_DIR, read_bytes
 from generator.core.slugs import unique
-from generator.ingest import sniff
+from generator.ingest import limits, sniff
 from generator.ingest.identity import identity_of, same_blog
 from generator.ingest.record import ParsedCapture
 
@@ -84,11 +84,16 @@ def read_sources(config: Config, captures: Sequence[Path], source_url: str | Non
 def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
                source_url: str | None, when: datetime | None | str) -> list[Source]:
     """Every capture the file holds (one, but for a web archive)."""
+    if path.is_file():
+        limits.check_size(path.stat().st_size, config.limits, path)
     data = read_bytes(path)
+    if sniff.sniff(data) == "text capture":
+        limits.check_lines(data, config.limits, path)
     digest = sha256_bytes(data)
     file = _capture_name(config.root, path.name, data, digest, planned)
     sources = []
     for parsed in parse(data, path, config, when if isinstance(when, datetime) else None):
+        limits.check_posts(parsed, config.limits, path)
         moment, how = _when(parsed, when, path)
         record = CaptureRecord(
             file=file, sha256=digest, size=len(data),

@@ -24,6 +24,16 @@ POST_ORDERS = ("newest-first", "oldest-first")
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What one capture may hold (`[limits]` in site.toml): generous, so that only a
+    broken or hostile file meets them, and each refusal names the key to raise."""
+
+    capture_mb: int = 1024  # a file named on `liveblog import`, any format
+    line_kb: int = 1024  # one line of a text capture
+    posts: int = 20_000  # posts in one capture
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     title: str
     base_url: str  # always ends with "/"
@@ -36,6 +46,7 @@ class Config:
     zones: tuple[tuple[str, str], ...]  # (label, IANA name), in file order
     topic_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (topic, phrases), in file order
     path: Path  # the site.toml it came from (for messages only)
+    limits: Limits = Limits()
 
     @property
     def root(self) -> Path:
@@ -67,7 +78,7 @@ DEFAULTS: dict[str, Any] = {
     "posts_per_page": 50,
     "description": "An archive of news live blogs, captured and kept as published.",
 }
-_TABLES = ("zones", "topics")
+_TABLES = ("zones", "topics", "limits")
 
 
 def load_config(site_dir: Path, *, base_url: str | None = None) -> Config:
@@ -109,6 +120,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
     values = _values(raw, problem)
     zones = _zones(raw.get("zones", {"ET": "America/New_York"}), problem)
     rules = _topic_rules(raw.get("topics", {}), problem)
+    limits = _limits(raw.get("limits", {}), problem)
     problem.raise_any(path)
     return Config(
         title=values["title"],
@@ -122,6 +134,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
         zones=zones,
         topic_rules=rules,
         path=path,
+        limits=limits,
     )
 
 
@@ -184,6 +197,23 @@ def _topic_rules(raw: Any, problem: _Problems) -> tuple[tuple[str, tuple[str, ..
         else:
             rules.append((topic, tuple(p.strip() for p in phrases)))
     return tuple(rules)
+
+
+def _limits(raw: Any, problem: _Problems) -> Limits:
+    """[limits]: capture_mb, line_kb, posts; each a whole number of at least 1."""
+    if not isinstance(raw, dict):
+        problem("limits", "must be a table like capture_mb = 1024")
+        return Limits()
+    known = Limits()
+    values: dict[str, int] = {}
+    for key, value in raw.items():
+        if key not in Limits.__dataclass_fields__:
+            problem(key, "unknown key in [limits]" + _suggest(key, list(Limits.__dataclass_fields__)))
+        elif type(value) is not int or value < 1:
+            problem(key, f"must be a whole number of at least 1 (default {getattr(known, key)})")
+        else:
+            values[key] = value
+    return Limits(**values)
 
 
 def _is_zone(name: str) -> bool:

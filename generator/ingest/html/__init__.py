@@ -203,12 +203,13 @@ def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
            topic_rules: Mapping[str, tuple[str, ...]]) -> tuple[CapturedPost, ...]:
     matchers = topic_matchers(topic_rules)
     used: set[str] = set()
+    tried: dict[str, int] = {}
     posts = []
     for position, draft in enumerate(drafts, start=1):
         published = draft.published or fallback
         title = draft.title or derive_headline(draft.blocks)
         post_id = unique(f"{published.date().isoformat()}-{published.hour:02d}{published.minute:02d}-"
-                         f"{slug(title)}", used)
+                         f"{slug(title)}", used, tried)
         posts.append(CapturedPost(
             id=post_id, position=position, line=0, published=published,
             zone_label=published.tzname() or "", title=title, byline=draft.byline,

@@ -113,11 +113,12 @@ def post_ids(posts: Sequence[Draft]) -> list[str]:
     """Stable ids, ``{local date}-{HHMM}-{slug(headline)}`` (a derived time or headline
     too); a repeat of date, minute and headline gets -2, -3 … in capture order."""
     used: set[str] = set()
+    tried: dict[str, int] = {}
     ids: list[str] = []
     for post in posts:
         when = post.timed.published
         ids.append(unique(f"{when.date().isoformat()}-{when.hour:02d}{when.minute:02d}-{slug(post.title)}",
-                          used))
+                          used, tried))
     return ids
 
 
