@@ -15,7 +15,6 @@ without the option keeps the choice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,7 +39,14 @@ from generator.core.paths import BLOG_FILE, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
 from generator.ingest.identity import is_address
 from generator.commands.import_files import add_manifests, blog_images, images_shown
-from generator.commands.import_sources import Source, anchor_of, by_blog, parse_captured_at, read_sources
+from generator.commands.import_sources import (
+    Source,
+    anchor_of,
+    by_blog,
+    parse_captured_at,
+    parse_source_url,
+    read_sources,
+)
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
 
@@ -121,9 +127,8 @@ def import_captures(
     site_root = config.root
     content_dir = content_dir if content_dir is not None else site_root / CONTENT_DIR
     _rel(site_root, content_dir)
-    if source_url is not None and not re.match(r"^https?://\S+$", source_url):
-        raise SiteError(f"--source-url must be an http(s) URL, not {source_url!r}")
-    sources = read_sources(config, captures, source_url, parse_captured_at(captured_at), progress)
+    sources = read_sources(config, captures, parse_source_url(source_url), parse_captured_at(captured_at),
+                           progress)
     files: dict[str, bytes] = {source.record.file: source.data for source in sources}
     groups = by_blog(content_dir, sources)
     ids = post_ids_by_blog(content_dir)

@@ -18,7 +18,7 @@ from generator import __version__
 from generator.content.existing import known_blogs
 from generator.core.config import Config
 from generator.core.dates import RANGE, plausible
-from generator.core.errors import SiteError
+from generator.core.errors import SiteError, quoted
 from generator.core.fixity import sha256_bytes
 from generator.core.model import CaptureRecord
 from generator.core.paths import CAPTURES_DIR, read_bytes
@@ -156,19 +156,26 @@ def by_blog(content_dir: Path, sources: Sequence[Source]) -> dict[str, list[Sour
     return groups
 
 
+def parse_source_url(value: str | None) -> str | None:
+    """--source-url: an http(s) address, or None."""
+    if value is not None and not re.match(r"^https?://\S+$", value):
+        raise SiteError(f"--source-url must be an http(s) URL, not {quoted(value)}")
+    return value
+
+
 def parse_captured_at(value: str | None) -> datetime | None | str:
     if value is None or value == "unknown":
         return value
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise SiteError(f"--captured-at is not an ISO 8601 time: {value!r}",
+        raise SiteError(f"--captured-at is not an ISO 8601 time: {quoted(value)}",
                         hint="e.g. 2023-07-08T18:00:00-04:00, or 'unknown'") from None
     if moment.tzinfo is None:
-        raise SiteError(f"--captured-at needs a UTC offset: {value!r}",
+        raise SiteError(f"--captured-at needs a UTC offset: {quoted(value)}",
                         hint="e.g. 2023-07-08T18:00:00-04:00")
     if not plausible(moment):
-        raise SiteError(f"--captured-at {value!r} is outside the years {RANGE}")
+        raise SiteError(f"--captured-at {quoted(value)} is outside the years {RANGE}")
     return moment
 
 

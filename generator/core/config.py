@@ -152,8 +152,8 @@ def _values(raw: dict[str, Any], problem: _Problems) -> dict[str, Any]:
             problem(key, f"must be {_type_name(expected)}, not {_type_name(type(value))}")
             continue
         values[key] = value
-    if not re.match(r"^https?://[^/\s]+(/\S*)?$", values["base_url"]):
-        problem("base_url", "must be an absolute http(s) URL, like https://example.org/archive/")
+    if (url_problem := base_url_problem(values["base_url"])) is not None:
+        problem("base_url", url_problem)
     elif not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     if values["post_order"] not in POST_ORDERS:
@@ -166,6 +166,13 @@ def _values(raw: dict[str, Any], problem: _Problems) -> dict[str, Any]:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", values["language"]):
         problem("language", "must be a language tag like 'en' or 'en-GB'")
     return values
+
+
+def base_url_problem(value: str) -> str | None:
+    """What is wrong with a base_url (site.toml or --base-url), or None."""
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return "must be an absolute http(s) URL, like https://example.org/archive/"
+    return None
 
 
 def _zones(raw: Any, problem: _Problems) -> tuple[tuple[str, str], ...]:
