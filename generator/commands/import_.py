@@ -129,7 +129,8 @@ def import_captures(
     _rel(site_root, content_dir)
     sources = read_sources(config, captures, parse_source_url(source_url), parse_captured_at(captured_at),
                            progress)
-    files: dict[str, bytes] = {source.record.file: source.data for source in sources}
+    # A capture whose bytes are in captures/ already (under another name) is not copied again.
+    files: dict[str, bytes] = {source.record.file: source.data for source in sources if not source.same_as}
     groups = by_blog(content_dir, sources)
     ids = post_ids_by_blog(content_dir)
     blogs: dict[str, _BlogImport] = {}
@@ -155,6 +156,8 @@ def _report(slug: str, new: Sequence[Source], result: _BlogImport, no_time_given
         f"{source.record.captured_at.isoformat() if source.record.captured_at else '?'}"
         for source in result.first_seen if source.record.captured_at_from == "file modification time"
     ] if no_time_given else []
+    notes += [f"{path}: already imported as {file}" for path, file in
+              dict.fromkeys((s.path, s.record.file) for s in new if s.same_as)]
     return ImportReport(
         captures=tuple(dict.fromkeys(str(s.path) for s in new)), files=_summaries(new),
         blog=slug, posts=result.posts,

@@ -19,8 +19,8 @@ from generator.content.existing import known_blogs
 from generator.core.config import Config
 from generator.core.dates import RANGE, plausible
 from generator.core.errors import SiteError, quoted
-from generator.core.fixity import sha256_bytes
 from generator.core.model import CaptureRecord
+from generator.core.fixity import MANIFEST, read_manifest, sha256_bytes
 from generator.core.paths import CAPTURES_DIR, read_bytes
 from generator.core.slugs import unique
 from generator.ingest import limits, sniff
@@ -40,6 +40,7 @@ class Source:
     record: CaptureRecord
     parsed: ParsedCapture
     identity: str
+    same_as: bool = False  # its bytes were imported before under another name: record.file
 
 
 @dataclass
@@ -71,17 +72,25 @@ def read_sources(config: Config, captures: Sequence[Path], source_url: str | Non
               progress: Callable[[int], Callable[[], None]] | None) -> list[Source]:
     tick = progress(len(captures)) if progress is not None else None
     planned: dict[str, bytes] = {}
+    by_digest = _recorded_captures(config.root)
     sources: list[Source] = []
     for path in captures:
-        found = _read_file(path, config, planned, source_url, when)
+        found = _read_file(path, config, planned, by_digest, source_url, when)
         planned[found[0].record.file] = found[0].data
+        by_digest.setdefault(found[0].record.sha256, found[0].record.file)
         sources += found
         if tick is not None:
             tick()
     return sources
 
 
-def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
+def _recorded_captures(site_root: Path) -> dict[str, str]:
+    """captures/<name> of every capture in captures/, by its sha256 (from the manifest)."""
+    recorded = read_manifest(site_root / CAPTURES_DIR / MANIFEST) or {}
+    return {digest: f"{CAPTURES_DIR}/{name}" for name, digest in sorted(recorded.items())}
+
+
+def _read_file(path: Path, config: Config, planned: Mapping[str, bytes], by_digest: Mapping[str, str],
                source_url: str | None, when: datetime | None | str) -> list[Source]:
     """Every capture the file holds (one, but for a web archive)."""
     if path.is_file():
@@ -90,7 +99,10 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
     if sniff.sniff(data) == "text capture":
         limits.check_lines(data, config.limits, path)
     digest = sha256_bytes(data)
-    file = _capture_name(config.root, path.name, data, digest, planned)
+    earlier = by_digest.get(digest)
+    same_as = earlier is not None and _holds(config.root, earlier, data, planned)
+    file = earlier if same_as and earlier is not None else _capture_name(config.root, path.name, data, digest,
+                                                                         planned)
     sources = []
     for parsed in parse(data, path, config, when if isinstance(when, datetime) else None):
         limits.check_posts(parsed, config.limits, path)
@@ -104,7 +116,8 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
             format=parsed.format, record_offset=parsed.record_offset,
         )
         identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
-        sources.append(Source(path, data, record, parsed, identity))
+        sources.append(Source(path, data, record, parsed, identity,
+                              same_as=same_as and file != f"{CAPTURES_DIR}/{path.name}"))
     return sources
 
 
@@ -177,6 +190,14 @@ def parse_captured_at(value: str | None) -> datetime | None | str:
     if not plausible(moment):
         raise SiteError(f"--captured-at {quoted(value)} is outside the years {RANGE}")
     return moment
+
+
+def _holds(site_root: Path, rel: str, data: bytes, planned: Mapping[str, bytes]) -> bool:
+    """Whether captures/<name> holds exactly `data` (or this import writes it there)."""
+    if rel in planned:
+        return planned[rel] == data
+    path = site_root / rel
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def _capture_name(site_root: Path, name: str, data: bytes, digest: str,
