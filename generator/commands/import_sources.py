@@ -172,7 +172,7 @@ def by_blog(content_dir: Path, sources: Sequence[Source]) -> dict[str, list[Sour
 def parse_source_url(value: str | None) -> str | None:
     """--source-url: an http(s) address, or None."""
     if value is not None and not re.match(r"^https?://\S+$", value):
-        raise SiteError(f"--source-url must be an http(s) URL, not {quoted(value)}")
+        raise SiteError(f"--source-url {quoted(value)} is not an http(s) URL")
     return value
 
 
@@ -182,10 +182,10 @@ def parse_captured_at(value: str | None) -> datetime | None | str:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise SiteError(f"--captured-at is not an ISO 8601 time: {quoted(value)}",
+        raise SiteError(f"--captured-at {quoted(value)} is not an ISO 8601 time",
                         hint="e.g. 2023-07-08T18:00:00-04:00, or 'unknown'") from None
     if moment.tzinfo is None:
-        raise SiteError(f"--captured-at needs a UTC offset: {quoted(value)}",
+        raise SiteError(f"--captured-at {quoted(value)} has no UTC offset",
                         hint="e.g. 2023-07-08T18:00:00-04:00")
     if not plausible(moment):
         raise SiteError(f"--captured-at {quoted(value)} is outside the years {RANGE}")
