@@ -22,11 +22,15 @@ RANGE = f"{EARLIEST_YEAR}–{LATEST_YEAR}"
 
 
 def plausible(moment: date) -> bool:
-    """Whether a date, or an aware time (in its own zone and in UTC), lies in the range."""
+    """Whether a date, or an aware time (in its own zone and in UTC), lies in the range;
+    a time's UTC offset must be whole minutes too (as every zone's is since 1972, and as
+    ISO 8601 writes it: ``-04:56:02`` is not a time YAML or a browser reads)."""
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         return False
-    if isinstance(moment, datetime) and moment.utcoffset() is not None:
-        return EARLIEST_YEAR <= moment.astimezone(timezone.utc).year <= LATEST_YEAR
+    offset = moment.utcoffset() if isinstance(moment, datetime) else None
+    if offset is not None:
+        whole_minutes = offset.seconds % 60 == 0 and offset.microseconds == 0
+        return whole_minutes and EARLIEST_YEAR <= moment.astimezone(timezone.utc).year <= LATEST_YEAR
     return True
 
 
@@ -41,6 +45,10 @@ def check_plausible(moment: date, *, what: str, path: str | Path | None, line: i
     """`check_year` for a date or an aware time (its UTC year too)."""
     if plausible(moment):
         return
+    offset = moment.utcoffset() if isinstance(moment, datetime) else None
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+        raise SiteError(f"{what}: a UTC offset of {moment:%z} is not whole minutes", path=path, line=line,
+                        hint="write the offset like -04:00")
     year = moment.year
     if EARLIEST_YEAR <= year <= LATEST_YEAR and isinstance(moment, datetime):
         year = moment.astimezone(timezone.utc).year  # in range locally, not in UTC
