@@ -258,7 +258,8 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
         raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
                         path=path, hint="run `liveblog verify`")
     return sniff.read_one(data, source=record.file, record_offset=record.record_offset,
-                          zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record))
+                          zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record),
+                          site_zone=config.tz())
 
 
 def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog, images: Images

@@ -58,7 +58,7 @@ def parse(data: bytes, path: Path | str, config: Config, anchor: datetime | None
           ) -> tuple[ParsedCapture, ...]:
     """Every capture in a file; `anchor`: when it was captured, if the user said."""
     return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map(),
-                      anchor=anchor)
+                      anchor=anchor, site_zone=config.tz())
 
 
 def anchor_of(record: CaptureRecord) -> datetime | None:

@@ -27,8 +27,7 @@ def plausible(moment: date) -> bool:
     ISO 8601 writes it: ``-04:56:02`` is not a time YAML or a browser reads)."""
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         return False
-    offset = moment.utcoffset() if isinstance(moment, datetime) else None
-    if offset is not None:
+    if isinstance(moment, datetime) and (offset := moment.utcoffset()) is not None:
         whole_minutes = offset.seconds % 60 == 0 and offset.microseconds == 0
         return whole_minutes and EARLIEST_YEAR <= moment.astimezone(timezone.utc).year <= LATEST_YEAR
     return True

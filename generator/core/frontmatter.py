@@ -50,10 +50,12 @@ def _refuse_aliases(source: str, path: str | Path) -> None:
         return
     try:
         for event in yaml.parse(source, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:  # an AliasEvent's anchor is the name it refers to
                 what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                raise SiteError(f"YAML {what} '{event.anchor}' in the front matter", path=path,
-                                line=event.start_mark.line + 2,
+                mark = event.start_mark
+                raise SiteError(f"YAML {what} '{anchor}' in the front matter", path=path,
+                                line=mark.line + 2 if mark is not None else 2,
                                 hint="content files hold plain values: write the value out")
     except yaml.YAMLError:
         return  # the load that follows reports it
@@ -245,9 +247,9 @@ def dump_meta(meta: Mapping[str, Any]) -> str:
     dumper = _PyDumper if any(_C_DIFFERS.search(text) for text in _strings(cleaned)) else _CDumper
     options: dict[str, Any] = dict(sort_keys=False, allow_unicode=True, width=2**31 - 1,
                                    default_flow_style=False)
-    text = yaml.dump(cleaned, Dumper=dumper, **options)
+    text = str(yaml.dump(cleaned, Dumper=dumper, **options))
     if dumper is _CDumper and text.endswith("\n...\n"):  # libyaml's end marker after a kept newline
-        text = yaml.dump(cleaned, Dumper=_PyDumper, **options)
+        text = str(yaml.dump(cleaned, Dumper=_PyDumper, **options))
     return text
 
 

@@ -42,7 +42,7 @@ class _Originals:
 
 def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zones: Mapping[str, ZoneInfo],
              topic_rules: Mapping[str, tuple[str, ...]], notes: tuple[CaptureWarning, ...] = (),
-             only: int | None = None) -> tuple[ParsedCapture, ...]:
+             only: int | None = None, site_zone: ZoneInfo | None = None) -> tuple[ParsedCapture, ...]:
     """Every capture of a live blog the records hold, by (captured_at, offset). `format`:
     "warc" or "wacz"; `notes`: warnings every capture carries; `only`: just the record at
     that offset (nothing when it holds no live blog; the file is not searched)."""
@@ -67,7 +67,7 @@ def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zone
         looked += 1
         key = (page.offset, record.target_uri)
         if key not in parsed:
-            parsed[key] = _parse(page, record, source, zones, topic_rules)
+            parsed[key] = _parse(page, record, source, zones, topic_rules, site_zone)
         capture = parsed[key]
         if capture is not None:
             found.append(_with_media(_stamped(capture, record, page, source, format, notes), archived,
@@ -110,12 +110,12 @@ def _where(record: WarcRecord, page: WarcRecord) -> str:
 
 
 def _parse(page: WarcRecord, record: WarcRecord, source: str, zones: Mapping[str, ZoneInfo],
-           topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture | None:
+           topic_rules: Mapping[str, tuple[str, ...]], site_zone: ZoneInfo | None) -> ParsedCapture | None:
     """The live blog on the page, or None when the page holds none."""
     assert page.html is not None
     try:
         return parse_html(page.html, source=f"{source}@{record.offset}", zones=zones,
-                          topic_rules=topic_rules, url=record.target_uri)
+                          topic_rules=topic_rules, url=record.target_uri, site_zone=site_zone)
     except SiteError as error:
         if error.message == NO_LIVE_BLOG:
             return None
