@@ -7,7 +7,7 @@ SAMPLE_URL := https://www.cnn.com/europe/live-news/russia-ukraine-war-news-07-08
 export TZ := UTC
 export LC_ALL := C.UTF-8
 
-.PHONY: site test serve bench golden clean check screenshots
+.PHONY: site test serve bench golden clean check screenshots fuzz
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,15 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m compileall -q generator
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# import → build → import → verify on generated captures (tests/roundtrip.py); counts by outcome.
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(BIN)/.installed
+	$(BIN)/python scripts/fuzz.py --examples $(FUZZ_EXAMPLES) $(FUZZ_ARGS)
+
 golden: $(BIN)/.installed
 	# Every golden file: the sample site and content, and each importer's fixtures.
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests -k golden
 
 clean:
-	rm -rf public public.tmp-* $(VENV) node_modules .pytest_cache .mypy_cache .hypothesis *.egg-info
+	rm -rf public public.tmp-* fuzz-bugs $(VENV) node_modules .pytest_cache .mypy_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

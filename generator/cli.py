@@ -139,6 +139,27 @@ def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool, lock_timeou
     ctx.obj = Context(site=site, verbosity=-1 if quiet else (1 if verbose else 0), lock_timeout=lock_timeout)
 
 
+def _base_url(value: str | None) -> str | None:
+    from generator.core.config import base_url_problem
+
+    problem = base_url_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _option_value(value: str | None, which: str) -> str | None:
+    """An option value the import checks: a bad one is a usage error (exit code 2)."""
+    from generator.commands.import_sources import parse_captured_at, parse_source_url
+
+    try:
+        (parse_captured_at if which == "captured_at" else parse_source_url)(value)
+    except SiteError as error:
+        message = error.message.removeprefix(f"--{which.replace('_', '-')} ")
+        raise click.BadParameter(message + (f" ({error.hint})" if error.hint else "")) from None
+    return value
+
+
 @main.command("import")
 @verbosity_options
 @click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -148,8 +169,10 @@ def main(ctx: click.Context, site: Path, verbose: bool, quiet: bool, lock_timeou
     default=None,
     help="Content folder to write into (default: content/ in the site).",
 )
-@click.option("--source-url", default=None, help="Where the capture was taken from.")
-@click.option("--captured-at", default=None, help="When it was captured (ISO 8601 with offset).")
+@click.option("--source-url", default=None, callback=lambda _c, _p, v: _option_value(v, "source_url"),
+              help="Where the capture was taken from.")
+@click.option("--captured-at", default=None, callback=lambda _c, _p, v: _option_value(v, "captured_at"),
+              help="When it was captured (ISO 8601 with offset), or 'unknown'.")
 @click.option("--keep-remote-images/--no-keep-remote-images", default=None,
               help="Show photos the capture did not archive from the outlet's servers (hot-linked); "
                    "the blog keeps the choice for later imports. Default: as recorded, else not.")
@@ -267,7 +290,8 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
 @verbosity_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: public/ in the site).")
-@click.option("--base-url", default=None, help="Override base_url of site.toml.")
+@click.option("--base-url", default=None, callback=lambda _c, _p, v: _base_url(v),
+              help="Override base_url of site.toml.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
 @click.option("--no-replay", is_flag=True,
@@ -316,7 +340,8 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
 @main.command("check")
 @verbosity_options
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--base-url", default=None, help="The URL the site is served from (default: site.toml).")
+@click.option("--base-url", default=None, callback=lambda _c, _p, v: _base_url(v),
+              help="The URL the site is served from (default: site.toml).")
 @pass_context
 def check_command(obj: Context, directory: Path | None, base_url: str | None) -> None:
     """Validate a built site offline: links, #anchors, feeds, sitemap, titles.

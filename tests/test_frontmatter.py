@@ -7,11 +7,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.core import frontmatter
+from generator.core.errors import SiteError
 from sites import REPO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
@@ -103,3 +105,50 @@ def test_split_gives_the_same_result_either_way(tmp_path: Path) -> None:
     assert same(meta, meta2) and (body, line) == (body2, line2) == ("\nBody text.\n", 9)
     assert meta["published"] == datetime.fromisoformat("2023-07-08T11:29:00-04:00")
     assert isinstance(frontmatter.simple_mapping(["date: 2023-07-08"])["date"], date)  # type: ignore[index]
+
+
+# libyaml where it writes the same bytes (issue 17 §3) ------------------------------
+
+yaml_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+meta_values = st.one_of(yaml_text, st.lists(yaml_text, max_size=3), st.integers(), st.booleans(),
+                        st.lists(st.dictionaries(st.sampled_from(["capture", "text"]), yaml_text, max_size=2),
+                                 max_size=2))
+
+
+def python_dump(meta: dict[str, Any]) -> str:
+    """What the pure-Python emitter writes: the bytes every content file had before libyaml."""
+    return yaml.dump({k: v for k, v in meta.items() if v is not None}, Dumper=frontmatter._PyDumper,
+                     sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "text", "topics", "revisions"]), meta_values))
+def test_the_libyaml_writer_gives_the_bytes_the_python_one_gives(meta: dict[str, Any]) -> None:
+    assert frontmatter.dump_meta(meta) == python_dump(meta)
+
+
+def test_emoji_line_separators_and_kept_newlines_are_written_as_before() -> None:
+    for value in ("Live 🙂 updates", "a\x85b", "a\u2028b", "\n", "ends with a newline\n"):
+        assert frontmatter.dump_meta({"title": value}) == python_dump({"title": value})
+
+
+def test_a_ten_megabyte_headline_is_written_by_libyaml_quickly() -> None:
+    """Counted, not timed: the C emitter writes it (the Python one took 35 s)."""
+    assert frontmatter._CDumper is not frontmatter._PyDumper  # PyYAML here is built with libyaml
+    headline = "Officials say " * 750_000
+    text = frontmatter.join({"title": headline.strip()}, "")
+    assert frontmatter.split(text, "p.md")[0]["title"] == headline.strip()
+
+
+# Hostile YAML (issue 17 §6) and where errors point (§16) --------------------------
+
+def test_anchors_and_aliases_are_refused_at_their_line() -> None:
+    bomb = "---\nid: x\na: &a [lol, lol]\nb: [*a, *a]\n---\n"
+    with pytest.raises(SiteError, match=r"^p\.md:3: YAML anchor 'a' in the front matter"):
+        frontmatter.split(bomb, "p.md")
+
+
+def test_a_yaml_error_names_the_line_of_the_bad_value_not_the_end() -> None:
+    text = "---\nid: x\ntitle: 'never closed\nlocation: Kyiv\ndraft: false\n---\n"
+    with pytest.raises(SiteError, match=r"^p\.md:3: invalid YAML front matter"):
+        frontmatter.split(text, "p.md")

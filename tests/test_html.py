@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -179,3 +180,16 @@ def test_any_html_gives_a_capture_or_a_clear_error(html: str) -> None:
         parse_html(page.encode(), source="fuzz.html", zones={}, topic_rules={})
     except SiteError as error:
         assert error.path == "fuzz.html"
+
+
+def test_post_ids_take_their_date_and_time_from_the_site_zone() -> None:
+    """As permalinks do (core/urls.py) and the text importer's ids: a post at 04:30 UTC
+    on March 5 is 23:30 on March 4 in New York."""
+    page = ('<!DOCTYPE html><html><head><script type="application/ld+json">{"@type": "LiveBlogPosting", '
+            '"headline": "Night", "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Late news", '
+            '"datePublished": "2024-03-05T04:30:00Z", "articleBody": "It happened."}]}</script></head>'
+            "<body></body></html>")
+    new_york = parse_html(page.encode(), source="n.html", zones={}, topic_rules={},
+                          site_zone=ZoneInfo("America/New_York"))
+    assert [p.id for p in new_york.posts] == ["2024-03-04-2330-late-news"]
+    assert new_york.posts[0].published.isoformat() == "2024-03-05T04:30:00+00:00"  # the time is kept as given

@@ -174,3 +174,72 @@ def test_two_blogs_in_one_command_go_to_their_own_folders(site: Path, tmp_path: 
     result = CliRunner().invoke(main, ["--site", str(site), "build"])
     assert result.exit_code == 0, result.output
     assert "(10 posts, 2 days," in result.output
+
+
+# Issue 17: what import accepts, build builds; nothing written twice ---------------
+
+def test_identical_bytes_under_a_second_name_are_not_copied_again(site: Path, tmp_path: Path) -> None:
+    assert run(site, "import", str(SAMPLE), "--captured-at", "unknown")[0] == 0
+    before = snapshot(site)
+    copy = tmp_path / "the-same-capture.txt"
+    copy.write_bytes(SAMPLE.read_bytes())
+    code, _out, err = run(site, "import", str(copy), "--captured-at", "unknown")
+    assert code == 0, err
+    assert f"note: {copy}: already imported as captures/{SAMPLE.name}" in err
+    assert snapshot(site) == before  # no captures/the-same-capture.txt, no new manifest line
+
+
+def test_a_second_blog_with_the_same_posts_gets_its_own_ids_and_builds(site: Path, tmp_path: Path) -> None:
+    """The capture without its dek, from another address, is another blog: its posts
+    may not take the first blog's ids (ids, like permalinks, are the site's)."""
+    assert run(site, "import", str(SAMPLE), "--captured-at", "unknown", "--source-url", SAMPLE_URL)[0] == 0
+    no_dek = tmp_path / "no-dek.txt"
+    no_dek.write_text(SAMPLE.read_text(encoding="utf-8").replace("July 8, 2023 Russia-Ukraine news\n", "", 1),
+                      encoding="utf-8")
+    args = ("import", str(no_dek), "--captured-at", "unknown", "--source-url", "https://www.cnn.com/other/")
+    assert run(site, *args)[0] == 0
+    assert len(list((site / "content").glob("*/_blog.md"))) == 2
+    assert list((site / "content").glob("*/2023-07-08-1129-*-2.md"))
+    code, _out, err = run(site, "build")
+    assert code == 0, err
+    before = snapshot(site / "content")
+    assert run(site, *args)[0] == 0
+    assert snapshot(site / "content") == before
+
+
+def test_a_timestamp_followed_by_a_timestamp_makes_no_empty_post(site: Path, tmp_path: Path) -> None:
+    doubled = tmp_path / "doubled.txt"
+    doubled.write_text(SAMPLE.read_text(encoding="utf-8").replace(
+        "11:29 a.m. ET, July 8, 2023\n", "11:29 a.m. ET, July 8, 2023\n11:30 a.m. ET, July 8, 2023\n", 1),
+        encoding="utf-8")
+    code, _out, err = run(site, "import", str(doubled), "--captured-at", "unknown")
+    assert code == 0, err
+    assert f"{doubled}:10: timestamp with no headline and no text after it: no post made of it" in err
+    assert len([p for p in (site / "content").glob("*/*.md") if p.name != "_blog.md"]) == 9
+    assert run(site, "build")[0] == 0
+
+
+def test_a_capture_cut_after_a_headline_is_an_earlier_text_the_build_reads(site: Path, tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    headline = "Ukrainian officials report gains around embattled eastern city of Bakhmut\n\nFrom"
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[: text.index(headline) + len(headline) - len("\nFrom")].replace(
+        "Updated 5:38", "Updated 4:38"), encoding="utf-8")  # an earlier capture, cut after the headline
+    code, _out, err = run(site, "import", str(SAMPLE), str(cut), "--captured-at", "unknown")
+    assert code == 0, err
+    post = next((site / "content").glob("*/2023-07-08-1129-*.md")).read_text(encoding="utf-8")
+    assert "text: ''" in post  # the earlier copy had no text yet
+    assert run(site, "build")[0] == 0
+
+
+def test_a_capture_over_the_size_limit_is_refused_before_it_is_read(site: Path, tmp_path: Path) -> None:
+    (site / "site.toml").write_text((site / "site.toml").read_text(encoding="utf-8")
+                                    + "\n[limits]\ncapture_mb = 1\n", encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_bytes(SAMPLE.read_bytes() + b"x" * (1024 * 1024))
+    before = snapshot(site)
+    code, _out, err = run(site, "import", str(big))
+    assert code == 1
+    assert err == f"Error: {big}: capture is 1.0 MB, over the limit of 1 MB " \
+                  "(raise capture_mb in [limits] of site.toml if it is right)\n"
+    assert snapshot(site) == before

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import glob
+import json
 import re
+import shlex
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator import SOURCE_REPOSITORY, __version__
 from generator.commands.build import build
 from generator.commands.check import check_site
 from generator.core.config import DEFAULTS, load_config
@@ -119,10 +125,11 @@ def test_gitignore_requirements_and_readme(tmp_path: Path) -> None:
         for line in (tmp_path / "requirements.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert requirements == ["liveblog"]
+    assert requirements == [f"liveblog @ git+{SOURCE_REPOSITORY}@v{__version__}"]
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     for words in ("liveblog import", "make site", "make serve", "make check", "GitHub Actions"):
         assert words in readme, words
+    assert requirements[0] in readme  # it says where liveblog comes from
     workflow = (tmp_path / ".github" / "workflows" / "pages.yml").read_bytes()
     assert workflow == (SKELETON / ".github" / "workflows" / "pages.yml").read_bytes()
     assert b"requirements.txt" in workflow
@@ -172,3 +179,35 @@ def test_skeleton_files_are_package_data() -> None:
     }
     assert on_disk - shipped == set()
     assert set(skeleton_files()) >= {".gitignore", ".github/workflows/pages.yml"}
+
+
+def test_the_workflow_install_step_installs_the_pinned_liveblog(tmp_path: Path) -> None:
+    """The generated workflow's "Install liveblog" step, run against a local clone of
+    this repository tagged as the release: pip resolves requirements.txt to liveblog
+    of this version, at that tag's commit (a dry run: nothing is installed)."""
+    repo = Path(__file__).resolve().parent.parent
+    clone = tmp_path / "liveblog.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(repo), str(clone)], check=True)
+    subprocess.run(["git", "--git-dir", str(clone), "tag", f"v{__version__}", "HEAD"], check=True)
+    commit = subprocess.run(["git", "--git-dir", str(clone), "rev-parse", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    site = tmp_path / "site"
+    init_site(site)
+    requirements = site / "requirements.txt"
+    # The published repository, replaced by the local clone: the one change to the file.
+    text = requirements.read_text(encoding="utf-8")
+    requirements.write_text(text.replace(SOURCE_REPOSITORY, f"file://localhost{clone}"), encoding="utf-8")
+    steps = yaml.safe_load((site / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    run = next(step["run"] for job in steps["jobs"].values() for step in job["steps"]
+               if step.get("name") == "Install liveblog")
+    install = shlex.split(run.splitlines()[0])
+    assert install[:4] == ["python", "-m", "pip", "install"] and "requirements.txt" in install
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, *install[1:], "--dry-run", "--no-deps",
+                           "--quiet", "--disable-pip-version-check", "--report", str(report)],
+                          cwd=site, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (item,) = json.loads(report.read_text(encoding="utf-8"))["install"]
+    assert item["metadata"]["name"] == "liveblog" and item["metadata"]["version"] == __version__
+    assert item["download_info"]["vcs_info"]["commit_id"] == commit
+    assert item["download_info"]["vcs_info"]["requested_revision"] == f"v{__version__}"

@@ -119,7 +119,7 @@ def coverage(config: Config, public: Path) -> tuple[tuple[CaptureCoverage, ...],
             data = read_bytes(path)
             parsed = sniff.read_one(data, source=record.file, record_offset=record.record_offset,
                                     zones=config.zone_map(), topic_rules=config.rules_map(),
-                                    anchor=anchor_of(record))
+                                    anchor=anchor_of(record), site_zone=config.tz())
             lines = [normalise(line) for line in data.decode("utf-8", errors="replace").split("\n")]
             tally = _Tally()
             for captured in parsed.posts:

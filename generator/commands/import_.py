@@ -15,13 +15,13 @@ without the option keeps the choice.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.content.existing import ExistingBlog, read_existing
+from generator.content.existing import ExistingBlog, post_ids_by_blog, read_existing
 from generator.content.merge import MergedPost, merge
+from generator.content.read import read_blog, read_post
 from generator.content.write import (
     Images,
     blog_file,
@@ -39,7 +39,14 @@ from generator.core.paths import BLOG_FILE, CONTENT_DIR, read_bytes
 from generator.ingest import sniff
 from generator.ingest.identity import is_address
 from generator.commands.import_files import add_manifests, blog_images, images_shown
-from generator.commands.import_sources import Source, anchor_of, by_blog, parse_captured_at, read_sources
+from generator.commands.import_sources import (
+    Source,
+    anchor_of,
+    by_blog,
+    parse_captured_at,
+    parse_source_url,
+    read_sources,
+)
 from generator.ingest.record import CaptureWarning, ParsedCapture
 from generator.publish.atomic import write_files_atomically
 
@@ -122,16 +129,22 @@ def import_captures(
     site_root = config.root
     content_dir = content_dir if content_dir is not None else site_root / CONTENT_DIR
     _rel(site_root, content_dir)
-    if source_url is not None and not re.match(r"^https?://\S+$", source_url):
-        raise SiteError(f"--source-url must be an http(s) URL, not {source_url!r}")
-    sources = read_sources(config, captures, source_url, parse_captured_at(captured_at), progress)
-    files: dict[str, bytes] = {source.record.file: source.data for source in sources}
+    sources = read_sources(config, captures, parse_source_url(source_url), parse_captured_at(captured_at),
+                           progress)
+    # A capture whose bytes are in captures/ already (under another name) is not copied again.
+    files: dict[str, bytes] = {source.record.file: source.data for source in sources if not source.same_as}
     groups = by_blog(content_dir, sources)
-    blogs = {slug: _import_blog(config, content_dir / slug, new, keep_remote_images)
-             for slug, new in groups.items()}
+    ids = post_ids_by_blog(content_dir)
+    blogs: dict[str, _BlogImport] = {}
+    for slug, new in groups.items():
+        elsewhere = {post_id for folder, found in ids.items() if folder != slug for post_id in found}
+        blogs[slug] = _import_blog(config, content_dir / slug, new, keep_remote_images, elsewhere)
+        ids[slug] = frozenset(path.stem for path in blogs[slug].files if path.name != BLOG_FILE)
     for result in blogs.values():
         files.update({_rel(site_root, path): text.encode("utf-8") for path, text in result.files.items()})
         files.update(result.media)
+    for result in blogs.values():
+        _reads_back(result.files)
     add_manifests(site_root, _rel(site_root, content_dir), files)
     written = write_files_atomically(site_root, files)
     return tuple(_report(slug, groups[slug], result, captured_at is None, written)
@@ -145,6 +158,8 @@ def _report(slug: str, new: Sequence[Source], result: _BlogImport, no_time_given
         f"{source.record.captured_at.isoformat() if source.record.captured_at else '?'}"
         for source in result.first_seen if source.record.captured_at_from == "file modification time"
     ] if no_time_given else []
+    notes += [f"{path}: already imported as {file}" for path, file in
+              dict.fromkeys((s.path, s.record.file) for s in new if s.same_as)]
     return ImportReport(
         captures=tuple(dict.fromkeys(str(s.path) for s in new)), files=_summaries(new),
         blog=slug, posts=result.posts,
@@ -172,6 +187,21 @@ def _summaries(new: Sequence[Source]) -> tuple[FileSummary, ...]:
     return tuple(summaries)
 
 
+def _reads_back(files: Mapping[Path, str]) -> None:
+    """Every content file as the build will read it, before anything is written:
+    whatever `import` writes, `build` reads (or nothing is written)."""
+    for path, text in files.items():
+        data = text.encode("utf-8")
+        try:
+            if path.name == BLOG_FILE:
+                read_blog(path, data)
+            else:
+                read_post(path, path.parent.name, data)
+        except SiteError as error:
+            raise SiteError(f"the import would write a file the build cannot read: {error.message}",
+                            path=path, line=error.line, hint=error.hint) from None
+
+
 def _rel(root: Path, path: Path) -> str:
     try:
         return path.absolute().relative_to(root.absolute()).as_posix()
@@ -181,8 +211,8 @@ def _rel(root: Path, path: Path) -> str:
 
 # One blog -----------------------------------------------------------------------
 
-def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_remote_images: bool | None
-                 ) -> _BlogImport:
+def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_remote_images: bool | None,
+                 elsewhere: Collection[str]) -> _BlogImport:
     """The blog's files after folding `new` into every capture it recorded."""
     existing = read_existing(blog_dir)
     records = {r.key: r for r in (existing.blog.captures if existing.blog else ())}
@@ -198,7 +228,7 @@ def _import_blog(config: Config, blog_dir: Path, new: Sequence[Source], keep_rem
     for key, record in records.items():
         if key not in parsed:
             parsed[key] = _reparse(config, record, blog_dir / BLOG_FILE)
-    merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts)
+    merged = merge([(record, parsed[key]) for key, record in records.items()], existing.posts, elsewhere)
     ordered = sorted(records.values(), key=CaptureRecord.order_key)
     remote = keep_remote_images if keep_remote_images is not None else \
         existing.blog is not None and existing.blog.keep_remote_images
@@ -232,7 +262,8 @@ def _reparse(config: Config, record: CaptureRecord, blog_path: Path) -> ParsedCa
         raise SiteError(f"capture does not match the sha256 recorded in {blog_path}",
                         path=path, hint="run `liveblog verify`")
     return sniff.read_one(data, source=record.file, record_offset=record.record_offset,
-                          zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record))
+                          zones=config.zone_map(), topic_rules=config.rules_map(), anchor=anchor_of(record),
+                          site_zone=config.tz())
 
 
 def _post_files(blog_dir: Path, merged: Sequence[MergedPost], existing: ExistingBlog, images: Images

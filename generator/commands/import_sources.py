@@ -17,12 +17,13 @@ from pathlib import Path
 from generator import __version__
 from generator.content.existing import known_blogs
 from generator.core.config import Config
-from generator.core.errors import SiteError
-from generator.core.fixity import sha256_bytes
+from generator.core.dates import RANGE, plausible
+from generator.core.errors import SiteError, quoted
 from generator.core.model import CaptureRecord
+from generator.core.fixity import MANIFEST, read_manifest, sha256_bytes
 from generator.core.paths import CAPTURES_DIR, read_bytes
 from generator.core.slugs import unique
-from generator.ingest import sniff
+from generator.ingest import limits, sniff
 from generator.ingest.identity import identity_of, same_blog
 from generator.ingest.record import ParsedCapture
 
@@ -39,6 +40,7 @@ class Source:
     record: CaptureRecord
     parsed: ParsedCapture
     identity: str
+    same_as: bool = False  # its bytes were imported before under another name: record.file
 
 
 @dataclass
@@ -56,7 +58,7 @@ def parse(data: bytes, path: Path | str, config: Config, anchor: datetime | None
           ) -> tuple[ParsedCapture, ...]:
     """Every capture in a file; `anchor`: when it was captured, if the user said."""
     return sniff.read(data, source=str(path), zones=config.zone_map(), topic_rules=config.rules_map(),
-                      anchor=anchor)
+                      anchor=anchor, site_zone=config.tz())
 
 
 def anchor_of(record: CaptureRecord) -> datetime | None:
@@ -70,24 +72,39 @@ def read_sources(config: Config, captures: Sequence[Path], source_url: str | Non
               progress: Callable[[int], Callable[[], None]] | None) -> list[Source]:
     tick = progress(len(captures)) if progress is not None else None
     planned: dict[str, bytes] = {}
+    by_digest = _recorded_captures(config.root)
     sources: list[Source] = []
     for path in captures:
-        found = _read_file(path, config, planned, source_url, when)
+        found = _read_file(path, config, planned, by_digest, source_url, when)
         planned[found[0].record.file] = found[0].data
+        by_digest.setdefault(found[0].record.sha256, found[0].record.file)
         sources += found
         if tick is not None:
             tick()
     return sources
 
 
-def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
+def _recorded_captures(site_root: Path) -> dict[str, str]:
+    """captures/<name> of every capture in captures/, by its sha256 (from the manifest)."""
+    recorded = read_manifest(site_root / CAPTURES_DIR / MANIFEST) or {}
+    return {digest: f"{CAPTURES_DIR}/{name}" for name, digest in sorted(recorded.items())}
+
+
+def _read_file(path: Path, config: Config, planned: Mapping[str, bytes], by_digest: Mapping[str, str],
                source_url: str | None, when: datetime | None | str) -> list[Source]:
     """Every capture the file holds (one, but for a web archive)."""
+    if path.is_file():
+        limits.check_size(path.stat().st_size, config.limits, path)
     data = read_bytes(path)
+    if sniff.sniff(data) == "text capture":
+        limits.check_lines(data, config.limits, path)
     digest = sha256_bytes(data)
-    file = _capture_name(config.root, path, data, digest, planned)
+    earlier = by_digest.get(digest)
+    same_as = earlier is not None and _holds(config.root, earlier, data, planned)
+    file = earlier if same_as and earlier is not None else _capture_name(config.root, path, data, digest, planned)
     sources = []
     for parsed in parse(data, path, config, when if isinstance(when, datetime) else None):
+        limits.check_posts(parsed, config.limits, path)
         moment, how = _when(parsed, when, path)
         record = CaptureRecord(
             file=file, sha256=digest, size=len(data),
@@ -98,7 +115,8 @@ def _read_file(path: Path, config: Config, planned: Mapping[str, bytes],
             format=parsed.format, record_offset=parsed.record_offset,
         )
         identity = identity_of(parsed.blog.url or record.source_url, parsed.blog.outlet, parsed.blog.title)
-        sources.append(Source(path, data, record, parsed, identity))
+        sources.append(Source(path, data, record, parsed, identity,
+                              same_as=same_as and file != f"{CAPTURES_DIR}/{path.name}"))
     return sources
 
 
@@ -150,18 +168,35 @@ def by_blog(content_dir: Path, sources: Sequence[Source]) -> dict[str, list[Sour
     return groups
 
 
+def parse_source_url(value: str | None) -> str | None:
+    """--source-url: an http(s) address, or None."""
+    if value is not None and not re.match(r"^https?://\S+$", value):
+        raise SiteError(f"--source-url {quoted(value)} is not an http(s) URL")
+    return value
+
+
 def parse_captured_at(value: str | None) -> datetime | None | str:
     if value is None or value == "unknown":
         return value
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise SiteError(f"--captured-at is not an ISO 8601 time: {value!r}",
+        raise SiteError(f"--captured-at {quoted(value)} is not an ISO 8601 time",
                         hint="e.g. 2023-07-08T18:00:00-04:00, or 'unknown'") from None
     if moment.tzinfo is None:
-        raise SiteError(f"--captured-at needs a UTC offset: {value!r}",
+        raise SiteError(f"--captured-at {quoted(value)} has no UTC offset",
                         hint="e.g. 2023-07-08T18:00:00-04:00")
+    if not plausible(moment):
+        raise SiteError(f"--captured-at {quoted(value)} is outside the years {RANGE}")
     return moment
+
+
+def _holds(site_root: Path, rel: str, data: bytes, planned: Mapping[str, bytes]) -> bool:
+    """Whether captures/<name> holds exactly `data` (or this import writes it there)."""
+    if rel in planned:
+        return planned[rel] == data
+    path = site_root / rel
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def _capture_name(site_root: Path, path: Path, data: bytes, digest: str,

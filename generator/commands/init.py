@@ -10,9 +10,12 @@ them. Everything is written in one all-or-nothing step by
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator import SOURCE_REPOSITORY, __version__
 from generator.core.errors import SiteError
 from generator.publish.atomic import write_files_atomically
 from generator.core.paths import SKELETON, THEME
@@ -23,6 +26,22 @@ _RENAMED = {"gitignore": ".gitignore"}
 # Empty folders git should keep.
 _PLACEHOLDERS = ("content/.gitkeep", "captures/.gitkeep")
 _THEME_FOLDERS = ("templates", "static")
+_FILLED = ("requirements.txt", "README.md")  # they name the liveblog to install
+
+
+def requirement() -> str:
+    """The requirements.txt line that installs this liveblog: from the git repository
+    and commit it was itself installed from (pip records them, PEP 610), else from
+    SOURCE_REPOSITORY at the tag of this version."""
+    try:
+        recorded = importlib.metadata.distribution("liveblog").read_text("direct_url.json")
+        origin = json.loads(recorded) if recorded else {}
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id") and origin.get("url"):
+        return f"liveblog @ git+{origin['url']}@{vcs['commit_id']}"
+    return f"liveblog @ git+{SOURCE_REPOSITORY}@v{__version__}"
 
 
 def init_site(target: Path) -> tuple[str, ...]:
@@ -47,6 +66,8 @@ def skeleton_files() -> dict[str, bytes]:
     """Every file of a new site: relative path → bytes."""
     files: dict[str, bytes] = {}
     for rel, data in _read_tree(SKELETON):
+        if rel in _FILLED:
+            data = data.decode("utf-8").replace("{requirement}", requirement()).encode("utf-8")
         files[_RENAMED.get(rel, rel)] = data
     for folder in _THEME_FOLDERS:
         for rel, data in _read_tree(THEME / folder):

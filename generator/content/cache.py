@@ -8,6 +8,7 @@ again.
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import os
 import pickle
@@ -71,10 +72,13 @@ class ContentStore:
 
     def store(self, rel: str, record: Any) -> None:
         stat = (self._content / rel).stat()
+        # Paths are kept relative to content/ (never as the working folder saw them):
+        # a build run with --site from another folder reads the same rows.
         if isinstance(record, Post):
-            small, whole = b"P" + _pack_entry(record), _pack_post(record)
+            small, whole = b"P" + _pack_entry(record, rel), _pack_post(record, rel)
         else:
-            small, whole = b"B" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), None
+            kept = dataclasses.replace(record, source=rel)
+            small, whole = b"B" + pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL), None
         self._pending.append((rel, stat.st_mtime_ns, stat.st_size, small, whole))
         if len(self._pending) >= 1_000:
             self.flush()
@@ -90,7 +94,7 @@ class ContentStore:
         if row is None or row[0] is None:
             return None
         try:
-            return _unpack_post(row[0])
+            return _unpack_post(row[0], self._prefix)
         except (EOFError, TypeError, ValueError):
             return None
 
@@ -138,8 +142,8 @@ class ContentStore:
                 try:
                     for path, mtime, size, small in db.execute("SELECT path, mtime, size, small FROM files"):
                         try:
-                            record = (_unpack_entry(small[1:], zones) if small[:1] == b"P"
-                                      else pickle.loads(small[1:]))
+                            record = (_unpack_entry(small[1:], zones, self._prefix) if small[:1] == b"P"
+                                      else self._blog(pickle.loads(small[1:])))
                         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
                                 TypeError, ValueError):
                             continue
@@ -147,6 +151,9 @@ class ContentStore:
                 except sqlite3.Error:
                     self._rows = {}
         return self._rows
+
+    def _blog(self, blog: Any) -> Any:
+        return dataclasses.replace(blog, source=self._prefix + blog.source)
 
     def _connect(self) -> sqlite3.Connection | None:
         """The database, opened once per process (a forked renderer opens its own)."""
@@ -182,39 +189,40 @@ class ContentStore:
 # three times faster than unpickling the dataclass, and whole posts are read
 # back for every page rendered from a large archive.
 
-def _pack_entry(post: Any) -> bytes:
+def _pack_entry(post: Any, rel: str) -> bytes:
     return marshal.dumps((post.id, post.published.isoformat(), post.topics, post.blog, post.position,
-                          post.draft, post.source, post.digest))
+                          post.draft, rel, post.digest))
 
 
-def _unpack_entry(data: bytes, zones: dict[Any, Any]) -> Any:
-    """An entry; times of the same UTC offset share one zone object (see Post.entry)."""
-    (post_id, published, topics, blog, position, draft, source, digest) = marshal.loads(data)
+def _unpack_entry(data: bytes, zones: dict[Any, Any], prefix: str) -> Any:
+    """An entry; times of the same UTC offset share one zone object (see Post.entry);
+    its file's path is `prefix` (content/, as this run names it) and the stored one."""
+    (post_id, published, topics, blog, position, draft, rel, digest) = marshal.loads(data)
     moment = datetime.fromisoformat(published)
     zone = zones.setdefault(moment.utcoffset(), moment.tzinfo)
     if zone is not moment.tzinfo:
         moment = moment.replace(tzinfo=zone)
     return PostEntry(post_id, moment,
                      tuple(sys.intern(name) for name in topics), sys.intern(blog), position, draft,
-                     source, digest)
+                     prefix + rel, digest)
 
 
-def _pack_post(post: Any) -> bytes:
+def _pack_post(post: Any, rel: str) -> bytes:
     revisions = tuple((r.capture, r.updated.isoformat() if r.updated else None, r.title, r.byline, r.text)
                       for r in post.revisions)
     return marshal.dumps((post.id, post.published.isoformat(), post.topics, post.blog, post.position,
-                          post.draft, post.source, post.digest, post.title, post.byline, post.authors,
+                          post.draft, rel, post.digest, post.title, post.byline, post.authors,
                           post.location, post.cut_off, post.captures, post.removed_in, revisions,
                           post.body, post.source_id, post.time_unknown, post.time_derived,
                           post.time_precision, post.headline_derived, post.truncated, post.key_event,
                           post.removed_after.isoformat() if post.removed_after else None))
 
 
-def _unpack_post(data: bytes) -> Any:
-    (post_id, published, topics, blog, position, draft, source, digest, title, byline, authors,
+def _unpack_post(data: bytes, prefix: str) -> Any:
+    (post_id, published, topics, blog, position, draft, rel, digest, title, byline, authors,
      location, cut_off, captures, removed_in, revisions, body, source_id, time_unknown, time_derived,
      time_precision, headline_derived, truncated, key_event, removed_after) = marshal.loads(data)
-    return Post(post_id, datetime.fromisoformat(published), topics, blog, position, draft, source,
+    return Post(post_id, datetime.fromisoformat(published), topics, blog, position, draft, prefix + rel,
                 digest, title, byline, authors, location, cut_off, captures, removed_in,
                 tuple(Revision(capture, datetime.fromisoformat(updated) if updated else None,
                                rev_title, rev_byline, text)

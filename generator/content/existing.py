@@ -57,6 +57,15 @@ def known_blogs(content_dir: Path) -> list[KnownBlog]:
     return found
 
 
+def post_ids_by_blog(content_dir: Path) -> dict[str, frozenset[str]]:
+    """Every blog folder's post ids (its post files' names, as the importer names them)."""
+    found: dict[str, frozenset[str]] = {}
+    for folder in sorted(content_dir.iterdir()) if content_dir.is_dir() else ():
+        if folder.is_dir() and not folder.name.startswith("."):
+            found[folder.name] = frozenset(p.stem for p in folder.glob("*.md") if p.name != BLOG_FILE)
+    return found
+
+
 def read_existing(blog_dir: Path) -> ExistingBlog:
     blog_path = blog_dir / BLOG_FILE
     blog = read_blog(blog_path) if blog_path.is_file() else None

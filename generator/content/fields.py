@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.core import frontmatter
-from generator.core.errors import SiteError
+from generator.core.dates import RANGE, plausible
+from generator.core.errors import SiteError, quoted
 from generator.core.urls import is_web_url
 
 
@@ -34,7 +35,8 @@ class Fields:
                 hint = f"did you mean '{close[0]}'?" if close else None
                 raise self.fail(str(key), "unknown key", hint)
 
-    def text_(self, key: str, *, required: bool = False) -> str | None:
+    def text_(self, key: str, *, required: bool = False, empty_ok: bool = False) -> str | None:
+        """A string; `empty_ok`: '' too (an earlier copy of a post that had no text yet)."""
         value = self.meta.get(key)
         if value is None:
             if required and self.parent:
@@ -44,7 +46,7 @@ class Fields:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not (value.strip() or (empty_ok and not value)):
             raise self.fail(key, "must be a non-empty string")
         return value
 
@@ -64,7 +66,7 @@ class Fields:
             raise self.fail(key, "must be a list of strings, like [A, B]")
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(key, f"every item must be a non-empty string, not {item!r}")
+                raise self.fail(key, f"every item must be a non-empty string, not {quoted(item)}")
         return tuple(value)
 
     def moment(self, key: str, *, required: bool = False) -> datetime | None:
@@ -78,12 +80,18 @@ class Fields:
             try:
                 value = datetime.fromisoformat(value)
             except ValueError:
-                raise self.fail(key, f"not an ISO 8601 time: {value!r}") from None
+                raise self.fail(key, f"not an ISO 8601 time: {quoted(value)}") from None
         if not isinstance(value, datetime):
             raise self.fail(key, "must be a time like 2023-07-08T11:29:00-04:00")
         if value.tzinfo is None or value.utcoffset() is None:
             raise self.fail(key, "has no UTC offset", hint="write it like 2023-07-08T11:29:00-04:00")
+        self._plausible(key, value)
         return value
+
+    def _plausible(self, key: str, value: date) -> None:
+        if not plausible(value):
+            raise self.fail(key, f"{value.isoformat()} is outside the years {RANGE}",
+                            hint="a live blog's times lie between those years")
 
     def day(self, key: str) -> date:
         value = self.meta.get(key)
@@ -91,11 +99,12 @@ class Fields:
             try:
                 value = date.fromisoformat(value)
             except ValueError:
-                raise self.fail(key, f"not a date like 2023-07-08: {value!r}") from None
+                raise self.fail(key, f"not a date like 2023-07-08: {quoted(value)}") from None
         if isinstance(value, datetime) or not isinstance(value, date):
             if value is None:
                 raise SiteError(f"missing '{key}'", path=self.path, line=2)
             raise self.fail(key, "must be a date like 2023-07-08")
+        self._plausible(key, value)
         return value
 
     def records(self, key: str) -> list[Fields]:

@@ -25,15 +25,16 @@ _BLOG_KEYS = frozenset(BLOG_KEYS)
 _POST_KEYS = frozenset(POST_KEYS)
 
 
-def _read(path: Path) -> tuple[Fields, str, str]:
-    data = read_bytes(path)
+def _read(path: Path, data: bytes | None) -> tuple[Fields, str, str]:
+    data = read_bytes(path) if data is None else data
     text = decode_text(data, path)
     meta, body, _line = frontmatter.split(text, path)
     return Fields(meta, text, path), body, hashlib.sha256(data).hexdigest()
 
 
-def read_blog(path: Path) -> Blog:
-    fields, body, digest = _read(path)
+def read_blog(path: Path, data: bytes | None = None) -> Blog:
+    """A _blog.md (`data`: its bytes, when they are not on disk yet)."""
+    fields, body, digest = _read(path, data)
     fields.check_keys(_BLOG_KEYS)
     title = fields.text_("title", required=True)
     assert title is not None
@@ -62,8 +63,9 @@ def read_blog(path: Path) -> Blog:
     )
 
 
-def read_post(path: Path, blog: str) -> Post:
-    fields, body, digest = _read(path)
+def read_post(path: Path, blog: str, data: bytes | None = None) -> Post:
+    """A post file (`data`: its bytes, when they are not on disk yet)."""
+    fields, body, digest = _read(path, data)
     fields.check_keys(_POST_KEYS)
     post_id = fields.text_("id", required=True)
     title = fields.text_("title", required=True)

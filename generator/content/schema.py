@@ -81,7 +81,7 @@ def read_capture(fields: Fields) -> CaptureRecord:
 def read_revision(fields: Fields) -> Revision:
     """One entry of `revisions:` in a post file."""
     fields.check_keys(frozenset(REVISION_KEYS))
-    capture, text = fields.text_("capture", required=True), fields.text_("text", required=True)
+    capture, text = fields.text_("capture", required=True), fields.text_("text", required=True, empty_ok=True)
     assert capture is not None and text is not None
     return Revision(capture=capture, updated=fields.moment("updated"), title=fields.text_("title"),
                     byline=fields.text_("byline"), text=text)

@@ -25,6 +25,16 @@ POST_ORDERS = ("newest-first", "oldest-first")
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What one capture may hold (`[limits]` in site.toml): generous, so that only a
+    broken or hostile file meets them, and each refusal names the key to raise."""
+
+    capture_mb: int = 1024  # a file named on `liveblog import`, any format
+    line_kb: int = 1024  # one line of a text capture
+    posts: int = 20_000  # posts in one capture
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     title: str
     base_url: str  # always ends with "/"
@@ -39,6 +49,7 @@ class Config:
     path: Path  # the site.toml it came from (for messages only)
     replay: bool = True  # [replay] enabled: publish each web-archived blog's WACZ and a replay page
     replay_max_mb: int = 50  # [replay] max_wacz_mb: a blog's web archives above this stay out of public/
+    limits: Limits = Limits()
 
     @property
     def root(self) -> Path:
@@ -70,7 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "posts_per_page": 50,
     "description": "An archive of news live blogs, captured and kept as published.",
 }
-_TABLES = ("zones", "topics", "replay")
+_TABLES = ("zones", "topics", "replay", "limits")
 REPLAY_DEFAULTS: dict[str, Any] = {"enabled": True, "max_wacz_mb": 50}
 
 
@@ -116,6 +127,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
     zones = _zones(raw.get("zones", {"ET": "America/New_York"}), problem)
     rules = _topic_rules(raw.get("topics", {}), problem)
     replay = _replay(raw.get("replay", {}), problem)
+    limits = _limits(raw.get("limits", {}), problem)
     problem.raise_any(path)
     return Config(
         title=values["title"],
@@ -131,6 +143,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, text: str = "") -> Config:
         path=path,
         replay=replay["enabled"],
         replay_max_mb=replay["max_wacz_mb"],
+        limits=limits,
     )
 
 
@@ -148,8 +161,8 @@ def _values(raw: dict[str, Any], problem: _Problems) -> dict[str, Any]:
             problem(key, f"must be {_type_name(expected)}, not {_type_name(type(value))}")
             continue
         values[key] = value
-    if not re.match(r"^https?://[^/\s]+(/\S*)?$", values["base_url"]):
-        problem("base_url", "must be an absolute http(s) URL, like https://example.org/archive/")
+    if (url_problem := base_url_problem(values["base_url"])) is not None:
+        problem("base_url", url_problem)
     elif not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     if values["post_order"] not in POST_ORDERS:
@@ -162,6 +175,13 @@ def _values(raw: dict[str, Any], problem: _Problems) -> dict[str, Any]:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", values["language"]):
         problem("language", "must be a language tag like 'en' or 'en-GB'")
     return values
+
+
+def base_url_problem(value: str) -> str | None:
+    """What is wrong with a base_url (site.toml or --base-url), or None."""
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return "must be an absolute http(s) URL, like https://example.org/archive/"
+    return None
 
 
 def _zones(raw: Any, problem: _Problems) -> tuple[tuple[str, str], ...]:
@@ -211,6 +231,23 @@ def _replay(raw: Any, problem: _Problems) -> dict[str, Any]:
         else:
             values[key] = value
     return values
+
+
+def _limits(raw: Any, problem: _Problems) -> Limits:
+    """[limits]: capture_mb, line_kb, posts; each a whole number of at least 1."""
+    if not isinstance(raw, dict):
+        problem("limits", "must be a table like capture_mb = 1024")
+        return Limits()
+    known = Limits()
+    values: dict[str, int] = {}
+    for key, value in raw.items():
+        if key not in Limits.__dataclass_fields__:
+            problem(key, "unknown key in [limits]" + _suggest(key, list(Limits.__dataclass_fields__)))
+        elif type(value) is not int or value < 1:
+            problem(key, f"must be a whole number of at least 1 (default {getattr(known, key)})")
+        else:
+            values[key] = value
+    return Limits(**values)
 
 
 def _is_zone(name: str) -> bool:

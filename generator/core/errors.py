@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,22 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+QUOTED_MAX = 80  # characters of a value an error message quotes
+
+
+def quoted(value: object) -> str:
+    """A value as an error message quotes it (its repr), at most `QUOTED_MAX` characters.
+
+    reprlib cuts long strings and deep or long lists while it writes, so a
+    hostile file's megabyte-long value, or a huge nested one, never reaches
+    the terminal whole (nor is formatted whole first)."""
+    shortener = reprlib.Repr()  # a fresh one: its limits are attributes
+    shortener.maxlevel, shortener.maxlist, shortener.maxdict = 3, 6, 6
+    shortener.maxstring = shortener.maxother = shortener.maxlong = QUOTED_MAX
+    text = shortener.repr(value)
+    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
 
 
 def not_utf8(error: UnicodeDecodeError, path: str | Path) -> SiteError:

@@ -11,15 +11,66 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import yaml
 
-from generator.core.errors import SiteError
+from generator.core.errors import SiteError, quoted
 
 _FENCE = "---"
+
+
+def _refusing_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """A safe loader that turns a value Python cannot hold (`2023-02-30`, a time with a
+    seconds offset, nesting past the recursion limit) into a YAMLError at its line."""
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+                value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read the value {quoted(value)} ({error})", node.start_mark) from None
+
+    return Loader
+
+
 # libyaml's parser when PyYAML was built with it (about 10 times faster); same results.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = _refusing_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_PyLoader = _refusing_loader(yaml.SafeLoader)
+
+
+def _refuse_aliases(source: str, path: str | Path) -> None:
+    """Anchors and aliases (`&a`, `*a`) are never needed in content files, and nested
+    aliases expand into a value billions of items long (a "billion laughs" file of a
+    few hundred bytes): refused, at their line, before anything is built."""
+    if "&" not in source and "*" not in source:
+        return
+    try:
+        for event in yaml.parse(source, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:  # an AliasEvent's anchor is the name it refers to
+                what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                mark = event.start_mark
+                raise SiteError(f"YAML {what} '{anchor}' in the front matter", path=path,
+                                line=mark.line + 2 if mark is not None else 2,
+                                hint="content files hold plain values: write the value out")
+    except yaml.YAMLError:
+        return  # the load that follows reports it
+
+
+def _error_line(error: yaml.YAMLError, source: str) -> int:
+    """The front matter line (the file's, counting the fence) where the bad value is:
+    the problem's place, or, when that is the end of the front matter (an unclosed
+    quote or bracket), the place where the unclosed value started."""
+    problem = getattr(error, "problem_mark", None)
+    context = getattr(error, "context_mark", None)
+    mark = problem
+    if context is not None and (problem is None or problem.index >= len(source.rstrip())):
+        mark = context
+    return mark.line + 2 if mark is not None else 1
 
 
 def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
@@ -40,17 +91,19 @@ def split(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
     fast = simple_mapping(lines[1:end])
     if fast is not None:
         return fast, "\n".join(lines[end + 1 :]), end + 2
+    _refuse_aliases(source, path)
     try:
         try:
             meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
         except yaml.YAMLError:
             # Only on bad input: the pure-Python parser names the problem and its line better.
-            meta = yaml.load(source, Loader=yaml.SafeLoader)
+            meta = yaml.load(source, Loader=_PyLoader)
+    except RecursionError:
+        raise SiteError("invalid YAML front matter: values nested too deeply", path=path, line=2) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error).split("\n")[0]
-        raise SiteError(f"invalid YAML front matter: {problem}", path=path, line=line) from None
+        raise SiteError(f"invalid YAML front matter: {problem}", path=path,
+                        line=_error_line(error, source)) from None
     if not isinstance(meta, dict):
         raise SiteError("front matter must be a mapping of keys to values", path=path, line=2)
     body = "\n".join(lines[end + 1 :])
@@ -133,11 +186,19 @@ def key_line(text: str, key: str) -> int | None:
     return None
 
 
-class _Dumper(yaml.SafeDumper):
+def _dumper(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
     """A private dumper: registering representers here changes no global state."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # never &id001 / *id001: files stay plain for people to read
+    class Dumper(base):  # type: ignore[valid-type,misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # never &id001 / *id001: files stay plain for people to read
+
+    Dumper.add_representer(datetime, _represent_datetime)
+    Dumper.add_representer(date, _represent_date)
+    Dumper.add_representer(str, _represent_str)
+    Dumper.add_representer(list, _represent_list)
+    Dumper.add_representer(tuple, _represent_list)
+    return Dumper
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
@@ -158,24 +219,38 @@ def _represent_list(dumper: yaml.SafeDumper, value: list[Any] | tuple[Any, ...])
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 
-_Dumper.add_representer(datetime, _represent_datetime)
-_Dumper.add_representer(date, _represent_date)
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(tuple, _represent_list)
+# libyaml's emitter writes a 10 MB headline in a fraction of a second where the
+# pure-Python one takes half a minute. Its output is the same but for what this
+# pattern finds, which it escapes ("\U0001F600" for an emoji) where the Python
+# emitter writes the character: such values keep going through the Python one,
+# so files stay byte-identical whichever writes them (tests/test_frontmatter.py).
+_C_DIFFERS = re.compile("[\x85\u2028\u2029\U00010000-\U0010ffff]")
+_PyDumper = _dumper(yaml.SafeDumper)
+_CDumper = _dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def dump_meta(meta: Mapping[str, Any]) -> str:
     """YAML for a mapping, keys in the given order, None values left out."""
     cleaned = {key: value for key, value in meta.items() if value is not None}
-    return yaml.dump(
-        cleaned,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=2**31 - 1,
-        default_flow_style=False,
-    )
+    dumper = _PyDumper if any(_C_DIFFERS.search(text) for text in _strings(cleaned)) else _CDumper
+    options: dict[str, Any] = dict(sort_keys=False, allow_unicode=True, width=2**31 - 1,
+                                   default_flow_style=False)
+    text = str(yaml.dump(cleaned, Dumper=dumper, **options))
+    if dumper is _CDumper and text.endswith("\n...\n"):  # libyaml's end marker after a kept newline
+        text = str(yaml.dump(cleaned, Dumper=_PyDumper, **options))
+    return text
 
 
 def join(meta: Mapping[str, Any], body: str) -> str:

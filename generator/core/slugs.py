@@ -9,7 +9,6 @@ only so that the site can publish redirects from those URLs.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from slugify import slugify
@@ -30,14 +29,18 @@ def slug(text: str, max_length: int = 80, *, fallback: str = "post") -> str:
     return _NOT_SLUG.sub("", cut).strip("-") or fallback
 
 
-def unique(candidate: str, taken: set[str]) -> str:
+def unique(candidate: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
     """`candidate`, or the first of `candidate-2`, `candidate-3`, … not in `taken`;
-    the result joins `taken`."""
-    chosen = candidate
-    for number in itertools.count(2):
-        if chosen not in taken:
-            break
+    the result joins `taken`. `tried` (kept by the caller across calls on one
+    growing `taken`): where each candidate's count stopped, so N repeats of one
+    name cost N steps, not N²/2."""
+    number = tried.get(candidate, 1) if tried is not None else 1  # 1: the bare candidate
+    chosen = candidate if number == 1 else f"{candidate}-{number}"
+    while chosen in taken:
+        number += 1
         chosen = f"{candidate}-{number}"
+    if tried is not None:
+        tried[candidate] = number
     taken.add(chosen)
     return chosen
 

@@ -36,7 +36,7 @@ from generator.core.config import Config
 from generator.core.errors import SiteError
 from generator.core.paths import THEME
 from generator.core.urls import is_safe_link
-from generator.render import markdown
+from generator.render import errors, markdown
 from generator.render.cards import CardStore
 from generator.render.pool import fan_out
 from generator.site import jsonld
@@ -69,10 +69,9 @@ class Renderer:
                                     url_schemes={"http", "https", "mailto"})
         # Rendered bodies by text: a post's card, page and feed item follow each other.
         self._body = functools.lru_cache(maxsize=self.BODY_CACHE)(self._stored_body)
+        self._folders = [d for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(
-                [str(d) for d in (templates_dir, THEME / "templates") if d is not None and d.is_dir()]
-            ),
+            loader=jinja2.FileSystemLoader([str(d) for d in self._folders]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -203,6 +202,11 @@ class Renderer:
             source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
         except jinja2.TemplateNotFound:
             source = ""  # rendering will report it
+        except UnicodeDecodeError:
+            found = errors.undecodable(self._folders, self.config.root)
+            if found is None:
+                raise
+            raise found from None
         digest.update(source.encode())
         try:
             references: list[str | None] = list(
@@ -236,6 +240,18 @@ class Renderer:
         except jinja2.UndefinedError as error:
             raise SiteError(f"template error while rendering {spec.path}: {error.message}",
                             path=f"templates/{spec.template}") from None
+        except UnicodeDecodeError:
+            found = errors.undecodable(self._folders, self.config.root)
+            if found is None:
+                raise
+            raise found from None
+        except RecursionError:
+            raise errors.loop(spec.template, self._folders, self.config.root) from None
+        except Exception as error:  # noqa: BLE001 - only a template's own failure becomes a user error
+            found = errors.runtime_error(error, self.config.root)
+            if found is None:
+                raise
+            raise found from None
 
     def render_all(self, specs: Iterable[PageSpec]) -> Iterator[tuple[str, bytes | bytearray]]:
         for spec in specs:

@@ -70,21 +70,24 @@ class _Draft:
 
 def parse_html(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
                topic_rules: Mapping[str, tuple[str, ...]], url: str | None = None,
-               max_bytes: int = MAX_BYTES) -> ParsedCapture:
+               max_bytes: int = MAX_BYTES, site_zone: ZoneInfo | None = None) -> ParsedCapture:
     """A saved page → its live blog. `url`: where it was fetched from, when known
     (a web archive's record says); the page's canonical link wins. Every problem is
-    a SiteError naming `source`."""
+    a SiteError naming `source`. `site_zone`: the zone the site cuts days in; post ids
+    take their date and HHMM from it, as permalinks do (core/urls.py), else from the
+    offset the page gives."""
     if len(data) > max_bytes:
         raise SiteError(f"HTML page of {len(data):,} bytes is over the limit of {max_bytes:,}", path=source)
     try:
-        return _parse(data, url, topic_rules)
+        return _parse(data, url, topic_rules, site_zone)
     except SiteError as error:
         if error.path is not None:
             raise
         raise SiteError(error.message, path=source, hint=error.hint) from None
 
 
-def _parse(data: bytes, url: str | None, topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+def _parse(data: bytes, url: str | None, topic_rules: Mapping[str, tuple[str, ...]],
+           site_zone: ZoneInfo | None) -> ParsedCapture:
     text = decode(data)
     tree = LexborHTMLParser(text)
     info = page_info(tree, text)
@@ -98,7 +101,7 @@ def _parse(data: bytes, url: str | None, topic_rules: Mapping[str, tuple[str, ..
     drafts = _from_markup(markup, ld) if markup is not None and markup.posts else _from_jsonld(ld, warnings)
     if not drafts:
         raise SiteError("HTML page with a live blog but no posts in it")
-    return _capture(drafts, ld, markup, info, base, warnings, topic_rules)
+    return _capture(drafts, ld, markup, info, base, warnings, topic_rules, site_zone)
 
 
 def _from_markup(markup: MarkupPage, ld: LdBlog | None) -> list[_Draft]:
@@ -175,7 +178,7 @@ def _fragment(url: str | None) -> str | None:
 
 def _capture(drafts: Sequence[_Draft], ld: LdBlog | None, markup: MarkupPage | None, info: PageInfo,
              base: str | None, warnings: list[CaptureWarning],
-             topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture:
+             topic_rules: Mapping[str, tuple[str, ...]], site_zone: ZoneInfo | None) -> ParsedCapture:
     known = [d.published for d in drafts if d.published is not None]
     fallback = (ld.start or ld.modified if ld is not None else None) or jsonld.moment(info.published) \
         or (min(known) if known else None) or jsonld.moment(info.modified)
@@ -194,21 +197,23 @@ def _capture(drafts: Sequence[_Draft], ld: LdBlog | None, markup: MarkupPage | N
     if partial and markup is not None:
         warnings.append(CaptureWarning(None, f"page {markup.page or '?'} of {markup.pages} of the live blog: "
                                              "the capture holds only this page's posts"))
-    posts = _posts(drafts, fallback, blog.series, topic_rules)
+    posts = _posts(drafts, fallback, blog.series, topic_rules, site_zone)
     return ParsedCapture(blog, posts, tuple(warnings), partial or any(p.truncated for p in posts),
                          format="html", source_url=blog.url)
 
 
 def _posts(drafts: Sequence[_Draft], fallback: datetime, series: str | None,
-           topic_rules: Mapping[str, tuple[str, ...]]) -> tuple[CapturedPost, ...]:
+           topic_rules: Mapping[str, tuple[str, ...]], site_zone: ZoneInfo | None) -> tuple[CapturedPost, ...]:
     matchers = topic_matchers(topic_rules)
     used: set[str] = set()
+    tried: dict[str, int] = {}
     posts = []
     for position, draft in enumerate(drafts, start=1):
         published = draft.published or fallback
         title = draft.title or derive_headline(draft.blocks)
-        post_id = unique(f"{published.date().isoformat()}-{published.hour:02d}{published.minute:02d}-"
-                         f"{slug(title)}", used)
+        local = published.astimezone(site_zone) if site_zone is not None else published
+        post_id = unique(f"{local.date().isoformat()}-{local.hour:02d}{local.minute:02d}-"
+                         f"{slug(title)}", used, tried)
         posts.append(CapturedPost(
             id=post_id, position=position, line=0, published=published,
             zone_label=published.tzname() or "", title=title, byline=draft.byline,

@@ -17,6 +17,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from generator.core.dates import plausible
 from generator.ingest.html.body import text_of
 
 MAX_NODES = 100_000  # JSON values walked per page: a bound on hostile input
@@ -61,7 +62,8 @@ def live_blog(scripts: list[str]) -> LdBlog | None:
 
 def moment(value: Any) -> datetime | None:
     """An ISO 8601 time in any of its forms (Z, +0000, +00:00, fractions); a time
-    without an offset is taken as UTC; None for anything else."""
+    without an offset is taken as UTC; None for anything else, and for a time
+    outside the plausible years (core/dates.py): the page then has no such time."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = _OFFSET.sub(r"\1:\2", value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
@@ -69,7 +71,8 @@ def moment(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    parsed = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    return parsed if plausible(parsed) else None
 
 
 def _load(source: str) -> Any:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from generator.core.dates import check_year
 from generator.core.errors import SiteError
 from generator.ingest.text.relative import read_ago
 
@@ -166,9 +167,8 @@ def read_date(match: re.Match[str], *, line: str, number: int, source: str, what
     if month is None:
         raise SiteError(f"{what} {show(line)}: unknown month", path=source, line=number)
     year = int(match["year"])
+    check_year(year, what=f"{what} {show(line)}", path=source, line=number)
     try:
-        if not 1 <= year <= 9998:  # keeps every UTC conversion in range
-            raise ValueError(year)
         day = date(year, month, int(match["day"]))
     except ValueError:
         raise SiteError(f"{what} {show(line)}: no such date", path=source, line=number) from None

@@ -52,7 +52,7 @@ from generator.ingest.text.lines import (
     split_names,
     zone_for,
 )
-from generator.ingest.text.posts import Draft, cut_off_reason, records
+from generator.ingest.text.posts import Draft, cut_off_reason, is_empty, records, without_empty
 from generator.ingest.text.stamps import DEFAULT_LABEL, Timed, format_stamp
 
 _CLOCK = r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>[aApP])\.?\s?[mM]\.?"
@@ -104,6 +104,9 @@ def parse_newsblog(lines: Sequence[str], *, source: str, zones: Mapping[str, Zon
     updates = _cut_updates(lines, first, end, source=source)
     times, warnings = _date_updates(updates, header, source=source, zones=zones)
     posts = [_draft(update, timed) for update, timed in zip(updates, times, strict=True)]
+    cut_reason = cut_off_reason(posts[-1]) if end == len(lines) else None
+    cut_line, last_empty = posts[-1].line, is_empty(posts[-1])
+    posts, empty = without_empty(posts, source=source)
     title = header.title
     if title is None:
         title = posts[0].title
@@ -115,16 +118,17 @@ def parse_newsblog(lines: Sequence[str], *, source: str, zones: Mapping[str, Zon
                                           "the blog and is not a post; it stays in the capture only"))
     if any(lines[end:]):
         warnings.append(CaptureWarning(end + 1, f"ignored the entry's footer from {show(lines[end])} on"))
-    cut_reason = cut_off_reason(posts[-1]) if end == len(lines) else None
     if cut_reason is not None:
-        warnings.append(CaptureWarning(posts[-1].line, cut_reason))
+        warnings.append(CaptureWarning(cut_line, cut_reason))
+    warnings += empty
     assert header.date is not None  # _date_updates raised otherwise
     blog = CapturedBlog(
         slug=f"{header.date.isoformat()}-{slug(title, fallback='live-blog')}", title=title,
         series=None, date=header.date, authors=header.authors, outlet=header.outlet,
         updated=None, declared_posts=None, headline=title,
     )
-    found = records(posts, series=None, cut_off=cut_reason is not None, topic_rules=topic_rules)
+    found = records(posts, series=None, cut_off=cut_reason is not None and not last_empty,
+                    topic_rules=topic_rules)
     return ParsedCapture(blog, found, tuple(warnings), cut_reason is not None)
 
 

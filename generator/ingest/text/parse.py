@@ -34,7 +34,7 @@ from generator.ingest.record import CapturedBlog, CaptureWarning, ParsedCapture
 from generator.ingest.text.header import Header, read_header
 from generator.ingest.text.lines import clean_line
 from generator.ingest.text.newsblog import has_update_tags, parse_newsblog
-from generator.ingest.text.posts import Draft, cut_off_reason, read_post, records
+from generator.ingest.text.posts import Draft, cut_off_reason, is_empty, read_post, records, without_empty
 from generator.ingest.text.stamps import date_starts, find_starts, looks_like_post_stamp
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -104,6 +104,9 @@ def parse_capture(
     ends = [start.index for start in starts[1:]] + [len(lines)]
     posts = [read_post(lines, start.index, start.last + 1, end, timed)
              for start, end, timed in zip(starts, ends, times, strict=True)]
+    cut_reason = cut_off_reason(posts[-1])
+    cut_line, last_empty = posts[-1].line, is_empty(posts[-1])
+    posts, empty = without_empty(posts, source=source)
     warnings = list(header.warnings)
     if header.title is None:
         warnings.append(CaptureWarning(1, "capture has no title line; using the first headline"))
@@ -115,13 +118,13 @@ def parse_capture(
             message = f"capture holds {len(posts)} posts but declares {header.declared}"
         warnings.append(CaptureWarning(header.declared_line, message))
     warnings += time_warnings
-    cut_reason = cut_off_reason(posts[-1])
     if cut_reason is not None:
-        warnings.append(CaptureWarning(posts[-1].line, cut_reason))
+        warnings.append(CaptureWarning(cut_line, cut_reason))
+    warnings += empty
     partial = cut_reason is not None or (
         header.declared is not None and len(posts) < header.declared
     )
-    found = records(posts, series=header.series, cut_off=cut_reason is not None,
+    found = records(posts, series=header.series, cut_off=cut_reason is not None and not last_empty,
                     topic_rules=topic_rules)
     return ParsedCapture(blog, found, tuple(warnings), partial)
 

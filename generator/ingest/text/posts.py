@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from generator.core.errors import SiteError
 from generator.core.slugs import slug, unique
-from generator.ingest.record import Block, CapturedPost
+from generator.ingest.record import Block, CapturedPost, CaptureWarning
 from generator.ingest.text.blocks import build_blocks, ends_mid_sentence
 from generator.ingest.headline import derive_headline
 from generator.ingest.text.headline import lead_byline, reads_as_body
@@ -90,15 +91,34 @@ def cut_off_reason(post: Draft) -> str | None:
     return None
 
 
+def is_empty(post: Draft) -> bool:
+    """A timestamp with neither headline nor text after it: straight followed by another
+    timestamp, or by the end of a cut-off capture."""
+    return not post.title and not post.blocks
+
+
+def without_empty(posts: Sequence[Draft], *, source: str) -> tuple[list[Draft], list[CaptureWarning]]:
+    """The posts but the empty ones, which are left out with a warning at their line (a
+    post file needs a headline; the raw capture keeps the lines). None left: SiteError."""
+    kept = [post for post in posts if not is_empty(post)]
+    if not kept:
+        raise SiteError("no post has a headline or any text", path=source, line=posts[0].line,
+                        hint="the capture holds only timestamp lines")
+    warnings = [CaptureWarning(post.line, "timestamp with no headline and no text after it: "
+                               "no post made of it") for post in posts if is_empty(post)]
+    return kept, warnings
+
+
 def post_ids(posts: Sequence[Draft]) -> list[str]:
     """Stable ids, ``{local date}-{HHMM}-{slug(headline)}`` (a derived time or headline
     too); a repeat of date, minute and headline gets -2, -3 … in capture order."""
     used: set[str] = set()
+    tried: dict[str, int] = {}
     ids: list[str] = []
     for post in posts:
         when = post.timed.published
         ids.append(unique(f"{when.date().isoformat()}-{when.hour:02d}{when.minute:02d}-{slug(post.title)}",
-                          used))
+                          used, tried))
     return ids
 
 

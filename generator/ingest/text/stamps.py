@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from generator.core.dates import check_plausible
 from generator.core.errors import SiteError
 from generator.ingest.record import CaptureWarning
 from generator.ingest.text.lines import Stamp, looks_like_stamp, read_stamp, show, zone_for
@@ -122,7 +123,11 @@ def date_starts(starts: Sequence[Start], *, anchor: datetime | None, updated: St
                 hint="keep the page's 'Updated 9:02 p.m. ET, March 5, 2024' line in the capture",
             )
         zone = zone_for(label, number=start.index + 1, source=source, zones=zones)
+        check_plausible(when, what=f"relative post time {show(start.ago.text)} counts back from "
+                        f"{when.isoformat()}", path=source, line=start.index + 1)
         published = before(when, start.ago, zone)
+        check_plausible(published, what=f"relative post time {show(start.ago.text)} read as "
+                        f"{published.isoformat()}", path=source, line=start.index + 1)
         timed.append(Timed(published, label, "relative", PRECISION))
         warnings.append(CaptureWarning(
             start.index + 1, f"relative time {show(start.ago.text)} read as "

@@ -29,20 +29,23 @@ __all__ = ["MAX_INFLATED", "parse_wacz", "parse_warc"]
 
 def parse_warc(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
                topic_rules: Mapping[str, tuple[str, ...]], is_html: Callable[[bytes], bool],
-               max_inflated: int | None = None, only: int | None = None) -> tuple[ParsedCapture, ...]:
+               max_inflated: int | None = None, only: int | None = None,
+               site_zone: ZoneInfo | None = None) -> tuple[ParsedCapture, ...]:
     """Every capture of a live blog in a WARC, by (captured_at, offset). `is_html(first
     bytes)`: whether a payload with no HTML Content-Type is an HTML page; `max_inflated`:
     the most bytes one gzip member may inflate to (default MAX_INFLATED, 1 GiB); `only`:
     just the record at that offset (no error when it holds no live blog)."""
     records = read_records(data, source=source, is_html=is_html, max_inflated=max_inflated)
-    return captures_in(records, source=source, format="warc", zones=zones, topic_rules=topic_rules, only=only)
+    return captures_in(records, source=source, format="warc", zones=zones, topic_rules=topic_rules, only=only,
+                       site_zone=site_zone)
 
 
 def parse_wacz(data: bytes, *, source: str, zones: Mapping[str, ZoneInfo],
                topic_rules: Mapping[str, tuple[str, ...]], is_html: Callable[[bytes], bool],
-               max_inflated: int | None = None, only: int | None = None) -> tuple[ParsedCapture, ...]:
+               max_inflated: int | None = None, only: int | None = None,
+               site_zone: ZoneInfo | None = None) -> tuple[ParsedCapture, ...]:
     """Every capture of a live blog in the pages a WACZ lists, by (captured_at, offset);
     the arguments as for parse_warc."""
     records, notes = wacz_records(data, source=source, is_html=is_html, max_inflated=max_inflated)
     return captures_in(records, source=source, format="wacz", zones=zones, topic_rules=topic_rules,
-                    notes=notes, only=only)
+                    notes=notes, only=only, site_zone=site_zone)

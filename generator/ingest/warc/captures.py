@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from generator.core.dates import check_plausible
 from generator.core.errors import SiteError
 from generator.core.slugs import unique
 from generator.ingest.html import NO_LIVE_BLOG, parse_html
@@ -42,7 +43,7 @@ class _Originals:
 
 def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zones: Mapping[str, ZoneInfo],
              topic_rules: Mapping[str, tuple[str, ...]], notes: tuple[CaptureWarning, ...] = (),
-             only: int | None = None) -> tuple[ParsedCapture, ...]:
+             only: int | None = None, site_zone: ZoneInfo | None = None) -> tuple[ParsedCapture, ...]:
     """Every capture of a live blog the records hold, by (captured_at, offset). `format`:
     "warc" or "wacz"; `notes`: warnings every capture carries; `only`: just the capture
     whose (first) record is at that offset (nothing when it holds no live blog; the file
@@ -71,7 +72,7 @@ def captures_in(records: Sequence[WarcRecord], *, source: str, format: str, zone
             looked += 1
             key = (page.offset, record.target_uri)
             if key not in parsed:
-                parsed[key] = _parse(page, record, source, zones, topic_rules)
+                parsed[key] = _parse(page, record, source, zones, topic_rules, site_zone)
             capture = parsed[key]
             if capture is not None:
                 pages.append(_stamped(capture, record, page, source, format, notes))
@@ -156,12 +157,12 @@ def _where(record: WarcRecord, page: WarcRecord) -> str:
 
 
 def _parse(page: WarcRecord, record: WarcRecord, source: str, zones: Mapping[str, ZoneInfo],
-           topic_rules: Mapping[str, tuple[str, ...]]) -> ParsedCapture | None:
+           topic_rules: Mapping[str, tuple[str, ...]], site_zone: ZoneInfo | None) -> ParsedCapture | None:
     """The live blog on the page, or None when the page holds none."""
     assert page.html is not None
     try:
         return parse_html(page.html, source=f"{source}@{record.offset}", zones=zones,
-                          topic_rules=topic_rules, url=record.target_uri)
+                          topic_rules=topic_rules, url=record.target_uri, site_zone=site_zone)
     except SiteError as error:
         if error.message == NO_LIVE_BLOG:
             return None
@@ -194,7 +195,9 @@ def _moment(record: WarcRecord, source: str) -> datetime:
     except ValueError:
         raise SiteError(f"{_where(record, record)}: WARC-Date {record.date!r} is not an ISO 8601 time",
                         path=source) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    check_plausible(moment, what=f"{_where(record, record)}: WARC-Date {record.date!r}", path=source, line=None)
+    return moment
 
 
 def _nothing_found(format: str, looked: int, orphans: int, unread: Mapping[str, int]) -> str:

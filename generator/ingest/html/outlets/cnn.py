@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from generator.core.dates import plausible
 from generator.ingest.html.body import blocks, text_of
 from generator.ingest.html.outlets.markup import MarkupPage, MarkupPost, drop, machine_time, on_host
 from generator.ingest.text.lines import read_byline
@@ -111,7 +112,8 @@ def _clock(text: str) -> datetime | None:
         return None
     hour = int(match["hour"]) % 12 + (12 if match["half"] == "p" else 0)
     try:
-        return datetime(int(match["year"]), _MONTHS.index(match["month"].lower()) + 1, int(match["day"]),
-                        hour, int(match["minute"]), tzinfo=ZoneInfo(_ZONES[match["zone"]]))
+        found = datetime(int(match["year"]), _MONTHS.index(match["month"].lower()) + 1, int(match["day"]),
+                         hour, int(match["minute"]), tzinfo=ZoneInfo(_ZONES[match["zone"]]))
     except ValueError:
         return None
+    return found if plausible(found) else None
