@@ -27,8 +27,9 @@ LAYERS: dict[str, frozenset[str]] = {
     "site": frozenset({"core", "content"}),
     "render": frozenset({"core", "site"}),
     "publish": frozenset({"core"}),
+    "search": frozenset({"core", "site"}),
     "archive": frozenset({"core", "ingest"}),
-    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish", "archive"}),
+    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish", "archive", "search"}),
     "cli": frozenset({"core", "commands"}),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
@@ -49,6 +50,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "http.server": frozenset({"commands.serve_http"}),
     "bagit": frozenset({"commands.bag"}),
     "warcio": frozenset({"ingest.warc", "archive"}),
+    "pagefind": frozenset({"search.pagefind"}),
 }
 
 

@@ -43,6 +43,7 @@ class BuildReport:
     days: int
     topics: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what the reader of the summary should know (search left out)
 
 
 class Collector(Protocol):
@@ -74,6 +75,7 @@ def build(
     whole_posts_up_to: int = WHOLE_POSTS_UP_TO,
     parallel_from: int = PARALLEL_FROM,
     collector: Collector | None = None,
+    search: bool = True,
 ) -> BuildReport:
     """Build the site; `full` ignores what earlier builds left.
 
@@ -84,21 +86,35 @@ def build(
     processes render a build of `parallel_from` pages or more.
 
     `progress(total)` is called once with the number of files to render and
-    returns a callable invoked after each one (for a progress bar)."""
+    returns a callable invoked after each one (for a progress bar).
+
+    `search` builds the search bundle (commands/search.py); without the
+    pagefind package the rest is built and a note says how to install it."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url)
     root = config.root
     out = (output if output is not None else root / OUTPUT_DIR).absolute()
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])
     engine = engine_fingerprint()
-    settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
+    notes: tuple[str, ...] = ()
+    index_version = None  # the Pagefind version the bundle is made with (None: no search)
+    if search:
+        from generator.search.pagefind import INSTALL_HINT, PAGEFIND_VERSION, missing
+
+        why = missing()
+        if why is not None:
+            search = False
+            notes = (f"search was not built: {why}; install it with {INSTALL_HINT}",)
+        else:
+            index_version = PAGEFIND_VERSION
+    settings = hashlib.sha256(repr((config, drafts, index_version)).encode()).hexdigest()[:24]
     stamps = {name: walk(folder) for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
     if state is not None and _nothing_to_do(out, state, settings, inputs):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
-                           topics=state.counts[2], seconds=time.perf_counter() - started)
+                           topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes)
 
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content.cache import ContentStore
@@ -113,7 +129,7 @@ def build(
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
-                                    workers or 1, parallel_from, progress, collector)
+                                    workers or 1, parallel_from, progress, collector, search)
     finally:
         collector.finished()
         store.close()
@@ -123,7 +139,8 @@ def build(
                                      counts=counts))
     return BuildReport(output=out, files=len(written.hashes), written=written.written,
                        removed=written.removed, incremental=written.incremental, posts=counts[0],
-                       days=counts[1], topics=counts[2], seconds=time.perf_counter() - started)
+                       days=counts[1], topics=counts[2], seconds=time.perf_counter() - started,
+                       notes=notes)
 
 
 def _nothing_to_do(out: Path, state: BuildState, settings: str, inputs: str) -> bool:
@@ -160,7 +177,7 @@ class _Outcome:
 def _render_and_write(config: Config, site: Site, posts: PostSource, state: BuildState | None,
                       found: dict[str, tuple[int, int]], out: Path, settings: str, jobs: int,
                       parallel_from: int, progress: Callable[[int], Callable[[], None]] | None,
-                      collector: Collector) -> _Outcome:
+                      collector: Collector, search: bool) -> _Outcome:
     """Plan (sign every page), then render and write what the plan chose."""
     from generator.commands.plan import BuildPlan
     from generator.render.jinja import Renderer
@@ -169,9 +186,14 @@ def _render_and_write(config: Config, site: Site, posts: PostSource, state: Buil
     root = config.root
     renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates")
     try:
-        plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found)
+        plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found,
+                         search=search)
         collector.rendering()
         done = plan.write(plan.render(renderer, jobs, parallel_from, progress), out)
+        if plan.search_outdated:
+            from generator.commands.search import refresh_bundle
+
+            done = refresh_bundle(plan, done, out, root, config.language)
     finally:
         renderer.close()
     return _Outcome(plan.wanted, done.hashes, done.stats, done.written, done.removed, plan.incremental)
