@@ -31,6 +31,7 @@ from generator.core.errors import SiteError
 PAGEFIND_VERSION = "1.5.2"
 INSTALL_HINT = f"pip install 'pagefind[extended]=={PAGEFIND_VERSION}'"
 BATCH = 64  # pages in flight to the binary at once
+SETTLE_SECONDS = 300  # for the binary to finish writing the bundle
 
 
 def missing() -> str | None:
@@ -72,9 +73,35 @@ async def _write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language
                 pending = []
         await asyncio.gather(*pending)
         await index.write_files(output_path=str(folder))
+        await _settled(folder)
         return count
     finally:
         await service.close()
+
+
+async def _settled(folder: Path) -> None:
+    """Wait until the binary has finished writing `folder`. Its reply to WriteFiles
+    can come before the last file is complete (the package's own service hides
+    this behind its 0.1 s sleep); ending the binary then leaves truncated files.
+    Done: the entry file reads as JSON and no file changed size for two looks."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_SECONDS
+    before: dict[str, int] | None = None
+    while loop.time() < deadline:
+        sizes = {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+        if sizes == before and _readable(folder / "pagefind-entry.json"):
+            return
+        before = sizes
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"the pagefind binary did not finish writing within {SETTLE_SECONDS} s")
+
+
+def _readable(entry: Path) -> bool:
+    try:
+        json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _service_class() -> Any:
@@ -101,6 +128,7 @@ def _service_class() -> Any:
                     future.set_exception(RuntimeError(payload.get("message", "error")))
                 else:
                     future.set_result(payload)
+
 
     return Service
 
