@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,7 +50,10 @@ def write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) 
     """Index `pages` ((url, html) pairs, in a fixed order) and write the bundle into
     `folder`; return how many pages were indexed."""
     try:
-        return asyncio.run(_write_bundle(pages, folder, language))
+        # On a thread of its own: the caller may itself run an event loop (a test
+        # driving a browser, an embedding application), and asyncio.run() refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _write_bundle(pages, folder, language)).result()
     except SiteError:
         raise
     except Exception as error:  # the binary's own error (a crash, a refused page)
