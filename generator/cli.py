@@ -300,9 +300,11 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
               envvar="LIVEBLOG_JOBS",
               help="Processes rendering big builds (0: one per CPU). Helps only where cores "
                    "really run in parallel; see README, Performance.")
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Leave out the search index (public/pagefind/); the search page says so.")
 @pass_context
 def build_command(obj: Context, output: Path | None, base_url: str | None, drafts: bool,
-                  full: bool, no_replay: bool, jobs: int) -> None:
+                  full: bool, no_replay: bool, jobs: int, no_search: bool) -> None:
     """Render the site into public/ (atomically: the old public/ stays until the new one is ready).
 
     \b
@@ -319,9 +321,11 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
         with obj.locked(load_config(obj.site, base_url=base_url).root, "build"):
             report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
                            replay=not no_replay, workers=jobs or cpus(), progress=progress,
-                           collector=BatchCollector())
+                           collector=BatchCollector(), search=not no_search)
     finally:
         progress.close()
+    for note in report.notes:
+        obj.warn(note)
     if report.incremental:
         for path in report.written:
             obj.detail(f"wrote {path}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import re
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,3 +70,34 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".venv" not in p.parts
     }
+
+
+_UNORDERED = re.compile(r"^pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)$")
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A snapshot of public/ with the one thing that may differ between equal builds
+    made neutral: Pagefind writes a filter's values in the order of a randomly
+    seeded hash map, so its filter files (and the meta file and entry naming
+    them by their hashes) differ from run to run. They keep their count and
+    their sorted bytes (a reordering); every other file must be equal."""
+    neutral: dict[str, bytes] = {}
+    unordered: dict[str, list[bytes]] = {"filter": [], "meta": []}
+    for rel, data in files.items():
+        found = _UNORDERED.match(rel)
+        if found and found[1].startswith("filter/"):
+            unordered["filter"].append(bytes(sorted(gzip.decompress(data))))
+        elif found:
+            unordered["meta"].append(b"meta")
+        elif rel == "pagefind/pagefind-entry.json":
+            neutral[rel] = re.sub(rb'"hash":"[^"]+"', b'"hash":"*"', data)
+        elif rel == "manifest-sha256.txt":
+            neutral[rel] = b"\n".join(line for line in data.splitlines()
+                                      if not _UNORDERED.match(line.decode().split("  ", 1)[-1])
+                                      and not line.endswith(b"pagefind-entry.json"))
+        else:
+            neutral[rel] = data
+    for kind, values in unordered.items():
+        for number, value in enumerate(sorted(values)):
+            neutral[f"pagefind/{kind}#{number}"] = value
+    return neutral

@@ -105,7 +105,7 @@ def test_check_names_a_broken_link_and_a_missing_anchor(sample_public: Path, tmp
     day = copy / "2023/07/08/index.html"
     text = day.read_text()
     text = text.replace('href="/liveblog-archive/topics/nato/"', 'href="/liveblog-archive/topics/natoo/"', 1)
-    text = text.replace('href="/liveblog-archive/#days"', 'href="/liveblog-archive/#dayz"', 1)
+    text = text.replace('href="/liveblog-archive/archive/"', 'href="/liveblog-archive/archive/#dayz"', 1)
     day.write_text(text)
     (copy / "feed.xml").write_text("<rss><channel></rss>")
     code, _out, err = run("--site", str(sample_public), "check", str(copy))
@@ -113,7 +113,7 @@ def test_check_names_a_broken_link_and_a_missing_anchor(sample_public: Path, tmp
     lines = err.strip().splitlines()
     assert any(l.startswith("2023/07/08/index.html:") and "broken link: /liveblog-archive/topics/natoo/" in l
                for l in lines), err
-    assert any("missing anchor #dayz: /liveblog-archive/#dayz" in l for l in lines), err
+    assert any("missing anchor #dayz: /liveblog-archive/archive/#dayz" in l for l in lines), err
     assert any(l.startswith("feed.xml: not well-formed XML") for l in lines), err
     assert lines[-1].startswith("Error: checked ") and lines[-1].endswith(": 3 problems")
 

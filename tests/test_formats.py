@@ -62,7 +62,8 @@ def test_every_format_writes_content_the_same_way_and_builds_into_one_site(tmp_p
 def test_pages_from_every_format_are_valid_html_and_accessible(tmp_path: Path, vnu: Any, chromium: Any,
                                                                axe: Any) -> None:
     root = _site_with_every_format(tmp_path)
-    assert run(root, "build")[0] == 0
+    built = run(root, "build")
+    assert built[0] == 0, built
     public = root / "public"
     pages = sorted(public.glob("*/*/*/index.html")) + sorted(public.glob("*/*/*/*/index.html")) \
         + sorted(public.glob("live/*/index.html"))

@@ -54,7 +54,9 @@ def test_importing_the_sample_gives_the_golden_content_tree(tmp_path: Path) -> N
 
 def test_building_the_sample_gives_the_golden_site(tmp_path: Path) -> None:
     root = imported_sample(tmp_path)
-    result = CliRunner().invoke(main, ["--site", str(root), "build"])
+    # Without the search bundle: Pagefind orders a filter's values differently on each
+    # run (tests/sites.py `comparable`); test_readers.py and test_incremental.py cover it.
+    result = CliRunner().invoke(main, ["--site", str(root), "build", "--no-search"])
     assert result.exit_code == 0, result.output
     compare(root / "public", GOLDEN / "site")
 

@@ -27,8 +27,9 @@ LAYERS: dict[str, frozenset[str]] = {
     "site": frozenset({"core", "content"}),
     "render": frozenset({"core", "site"}),
     "publish": frozenset({"core"}),
+    "search": frozenset({"core", "site"}),
     "archive": frozenset({"core", "ingest"}),
-    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish", "archive"}),
+    "commands": frozenset({"core", "ingest", "content", "site", "render", "publish", "archive", "search"}),
     "cli": frozenset({"core", "commands"}),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
@@ -52,6 +53,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "cdxj_indexer": frozenset({"archive.index"}),
     "httpx": frozenset({"archive.fetch"}),
     "watchfiles": frozenset({"commands.serve"}),
+    "pagefind": frozenset({"search.pagefind"}),
 }
 
 

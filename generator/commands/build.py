@@ -44,6 +44,7 @@ class BuildReport:
     days: int
     topics: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what the reader of the summary should know (search left out)
 
 
 class Collector(Protocol):
@@ -76,6 +77,7 @@ def build(
     whole_posts_up_to: int = WHOLE_POSTS_UP_TO,
     parallel_from: int = PARALLEL_FROM,
     collector: Collector | None = None,
+    search: bool = True,
 ) -> BuildReport:
     """Build the site; `full` ignores what earlier builds left.
 
@@ -87,7 +89,10 @@ def build(
 
     `progress(total)` is called once with the number of files to render and
     returns a callable invoked after each one (for a progress bar). `replay=False`
-    (`--no-replay`) publishes no WACZ and no replay page, whatever site.toml says."""
+    (`--no-replay`) publishes no WACZ and no replay page, whatever site.toml says.
+
+    `search` builds the search bundle (commands/search.py); without the
+    pagefind package the rest is built and a note says how to install it."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url, replay=replay)
     root = config.root
@@ -95,7 +100,18 @@ def build(
     check_output_target(out, root, [root / name for name in SOURCE_FOLDERS])
     sweep(out)  # staging folders a killed build left beside the output
     engine = engine_fingerprint()
-    settings = hashlib.sha256(repr((config, drafts)).encode()).hexdigest()[:24]
+    notes: tuple[str, ...] = ()
+    index_version = None  # the Pagefind version the bundle is made with (None: no search)
+    if search:
+        from generator.search.pagefind import INSTALL_HINT, PAGEFIND_VERSION, missing
+
+        why = missing()
+        if why is not None:
+            search = False
+            notes = (f"search was not built: {why}; install it with {INSTALL_HINT}",)
+        else:
+            index_version = PAGEFIND_VERSION
+    settings = hashlib.sha256(repr((config, drafts, index_version)).encode()).hexdigest()[:24]
     # Every input folder is walked on every build (a no-op one too), refusing links out of the site.
     stamps = {name: walk(folder, within=None if name == "theme" else root)
               for name, folder in _input_folders(root)}
@@ -104,7 +120,7 @@ def build(
     if state is not None and _nothing_to_do(out, state, settings, inputs):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
-                           topics=state.counts[2], seconds=time.perf_counter() - started)
+                           topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes)
 
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content.cache import ContentStore
@@ -119,7 +135,7 @@ def build(
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
-                                    workers or 1, parallel_from, progress, collector)
+                                    workers or 1, parallel_from, progress, collector, search)
     finally:
         collector.finished()
         store.close()
@@ -129,7 +145,8 @@ def build(
                                      counts=counts))
     return BuildReport(output=out, files=len(written.hashes), written=written.written,
                        removed=written.removed, incremental=written.incremental, posts=counts[0],
-                       days=counts[1], topics=counts[2], seconds=time.perf_counter() - started)
+                       days=counts[1], topics=counts[2], seconds=time.perf_counter() - started,
+                       notes=notes)
 
 
 def _nothing_to_do(out: Path, state: BuildState, settings: str, inputs: str) -> bool:
@@ -166,7 +183,7 @@ class _Outcome:
 def _render_and_write(config: Config, site: Site, posts: PostSource, state: BuildState | None,
                       found: dict[str, tuple[int, int]], out: Path, settings: str, jobs: int,
                       parallel_from: int, progress: Callable[[int], Callable[[], None]] | None,
-                      collector: Collector) -> _Outcome:
+                      collector: Collector, search: bool) -> _Outcome:
     """Plan (sign every page), then render and write what the plan chose."""
     from generator.commands.plan import BuildPlan
     from generator.render.jinja import Renderer
@@ -175,9 +192,14 @@ def _render_and_write(config: Config, site: Site, posts: PostSource, state: Buil
     root = config.root
     renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates")
     try:
-        plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found)
+        plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found,
+                         search=search)
         collector.rendering()
         done = plan.write(plan.render(renderer, jobs, parallel_from, progress), out)
+        if plan.search_outdated:
+            from generator.commands.search import refresh_bundle
+
+            done = refresh_bundle(plan, done, out, root, config.language)
     finally:
         renderer.close()
     return _Outcome(plan.wanted, done.hashes, done.stats, done.written, done.removed, plan.incremental)

@@ -2,11 +2,14 @@
 
 Reads public/ (never renders): every internal link and #anchor must resolve
 under the base path, every feed and sitemap must be well-formed XML, every
-sitemap entry must exist, every page needs a <title> and <html lang>.
+sitemap entry must exist, every page needs a <title> and <html lang>. A
+search page that loads Pagefind needs its bundle: `bundle-path` and
+`base-url` under the base path, and the files the Component UI fetches.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as ElementTree
@@ -34,6 +37,7 @@ class _Page:
     links: list[tuple[str, int]] = field(default_factory=list)  # (url, line)
     has_title: bool = False
     lang: str | None = None
+    search_config: tuple[dict[str, str], int] | None = None  # <pagefind-config> and its line
 
 
 class _PageParser(HTMLParser):
@@ -53,6 +57,8 @@ class _PageParser(HTMLParser):
             self.page.lang = values.get("lang")
         if tag == "title":
             self._in_title = True
+        if tag == "pagefind-config":
+            self.page.search_config = (values, self.getpos()[0])
         for name, value in values.items():
             if (tag, name) in _LINK_ATTRIBUTES:
                 self.page.links.append((value, self.getpos()[0]))
@@ -98,6 +104,11 @@ def check_site(root: Path, base_url: str) -> CheckReport:
             problem = _resolve(root, parsed, target, base_path)
             if problem:
                 problems.append(Problem(f"{rel}:{line}", f"{problem}: {url}"))
+
+    for rel, page in parsed.items():
+        if page.search_config is not None:
+            links += 1
+            problems += _check_search(root, rel, *page.search_config, base_path)
 
     for xml_path in sorted(root.rglob("*.xml")):
         rel = xml_path.relative_to(root).as_posix()
@@ -160,3 +171,35 @@ def _resolve(root: Path, parsed: dict[str, _Page], target: str, base_path: str) 
     if fragment and rel in parsed and fragment not in parsed[rel].ids and not _STATE.fullmatch(fragment):
         return f"missing anchor #{fragment}"
     return None
+
+
+# What Pagefind's Component UI fetches from its bundle before the first result.
+SEARCH_FILES = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "pagefind-component-ui.js",
+                "pagefind-component-ui.css")
+
+
+def _check_search(root: Path, rel: str, config: dict[str, str], line: int, base_path: str) -> list[Problem]:
+    """The search page's `<pagefind-config>`: its paths under the base path, its bundle whole."""
+    where = f"{rel}:{line}"
+    base_url, bundle = config.get("base-url", ""), config.get("bundle-path", "")
+    problems = []
+    if base_url != base_path:
+        problems.append(Problem(where, f"search base-url {base_url!r} is not the base path {base_path!r}"))
+    if not bundle.startswith(base_path) or not bundle.endswith("/") or ".." in bundle.split("/"):
+        return [*problems, Problem(where, f"search bundle-path {bundle!r} is not a folder under {base_path!r}")]
+    folder = root / unquote(bundle[len(base_path):])
+    missing = [name for name in SEARCH_FILES if not (folder / name).is_file()]
+    if missing:
+        return [*problems, Problem(where, f"the search bundle in {bundle} lacks {', '.join(missing)}")]
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = dict(entry["languages"])
+    except (ValueError, KeyError, TypeError) as error:
+        return [*problems, Problem(where, f"the search bundle's pagefind-entry.json is unreadable: {error}")]
+    for language in languages.values():
+        meta = folder / f"pagefind.{language.get('hash')}.pf_meta"
+        wasm = folder / f"wasm.{language.get('wasm')}.pagefind"
+        for needed in (meta, wasm):
+            if not needed.is_file():
+                problems.append(Problem(where, f"the search bundle lacks {needed.name}"))
+    return problems

@@ -12,6 +12,7 @@ incremental one staged beside the output and moved in once all rendered
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import threading
@@ -35,6 +36,7 @@ from generator.site.feeds import feed_pages, robots_page, sitemap_entry, sitemap
 from generator.site.pages import PageSpec, site_pages
 from generator.site.views import Views
 
+BUNDLE = "pagefind/"  # the search bundle (commands/search.py writes it after the pages)
 KEEP_SPECS = 2_000  # pages to render an incremental build keeps from its first pass
 Stats = dict[str, tuple[int, int]]  # output path -> (mtime, size)
 
@@ -53,7 +55,7 @@ class BuildPlan:
     """The pages and files of one build, their signatures, and which to render."""
 
     def __init__(self, site: Site, config: Config, views: Views, renderer: Renderer,
-                 settings: str, state: BuildState | None, found: Stats) -> None:
+                 settings: str, state: BuildState | None, found: Stats, *, search: bool = False) -> None:
         self._site, self._config, self._views = site, config, views
         self._state, self._found = state, found
         # Signatures of the outputs still as the last build left them; None: a full build.
@@ -63,9 +65,33 @@ class BuildPlan:
         # An incremental build keeps the specs to render, unless there are many
         # (a template change): then, like a full build, it makes them again.
         self._kept: list[PageSpec] | None = [] if self.previous is not None else None
+        self.search = search
+        self.searchable: list[tuple[str, str]] = []  # post pages: (output path, URL in the index)
+        self._search_digest = hashlib.blake2b(digest_size=16)
         self._tail = self._sign_pages(renderer, settings)
         self.archives = self._sign_archives()
         self.copies = self._sign_copies(config.root, replay=bool(self.archives))
+        self.search_signature = self._search_digest.hexdigest()
+        self.bundle = self._keep_bundle(state)
+
+    def _keep_bundle(self, state: BuildState | None) -> dict[str, str]:
+        """The search bundle's files as the last build left them (kept through the
+        pages' write; commands/search.py replaces them when `search_outdated`)."""
+        if not self.search or self.previous is None or state is None:
+            return {}
+        bundle = {rel: value for rel, value in self.previous.items() if rel.startswith(BUNDLE)}
+        self.wanted.update(bundle)
+        return bundle
+
+    @property
+    def search_outdated(self) -> bool:
+        """Search is on and some post page changed since the bundle was made (or a
+        bundle file was changed or removed by hand)."""
+        if not self.search:
+            return False
+        recorded = {rel for rel in (self._state.signatures if self._state else {}) if rel.startswith(BUNDLE)}
+        return (not self.bundle or set(self.bundle) != recorded
+                or any(value != self.search_signature for value in self.bundle.values()))
 
     @property
     def incremental(self) -> bool:
@@ -80,6 +106,9 @@ class BuildPlan:
 
     def _sign(self, spec: PageSpec, renderer: Renderer, settings: str) -> None:
         self.wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
+        if spec.search_url is not None:
+            self.searchable.append((spec.path, spec.search_url))
+            self._search_digest.update(f"{spec.path}={value}\n".encode())
         if self.previous is not None and self.previous.get(spec.path) != value:
             self.todo.add(spec.path)
             if self._kept is not None:
@@ -90,7 +119,7 @@ class BuildPlan:
     def _sign_pages(self, renderer: Renderer, settings: str) -> list[PageSpec]:
         """Sign every page; return the sitemap and robots.txt (made from the pages' list)."""
         entries = []
-        for spec in site_pages(self._site, self._config, self._views):
+        for spec in site_pages(self._site, self._config, self._views, search=self.search):
             self._sign(spec, renderer, settings)
             if spec.in_sitemap:
                 entries.append(sitemap_entry(spec))
@@ -144,7 +173,7 @@ class BuildPlan:
             yield from self._kept
             return
         site, config, views = self._site, self._config, self._views
-        for spec in itertools.chain(site_pages(site, config, views), feed_pages(site, config, views),
+        for spec in itertools.chain(site_pages(site, config, views, search=self.search), feed_pages(site, config, views),
                                     self._tail):
             if self.previous is None or spec.path in self.todo:
                 yield spec

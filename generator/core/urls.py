@@ -85,8 +85,23 @@ class Urls:
         return f"{local_day(post.published, self.tz):%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
 
     @staticmethod
-    def blog(slug: str) -> str:
-        return f"live/{slug}/"
+    def month(first: date) -> str:
+        """A month of the calendar: its days, their blogs and top headlines."""
+        return f"{first:%Y/%m}/"
+
+    @staticmethod
+    def archive() -> str:
+        """The calendar: years → months → days."""
+        return "archive/"
+
+    @staticmethod
+    def search() -> str:
+        return "search/"
+
+    @staticmethod
+    def blog(slug: str, oldest_first: bool = False) -> str:
+        """A live blog, newest post first as the outlet showed it, or oldest first."""
+        return f"live/{slug}/" + ("oldest-first/" if oldest_first else "")
 
     @staticmethod
     def blog_wacz(slug: str) -> str:

@@ -231,14 +231,16 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)  # keeps the mtime the build state records
 
 
-def tree_files(root: Path, prefix: str, *, within: Path | None = None) -> dict[str, Path]:
+def tree_files(root: Path, prefix: str, *, within: Path | None = None,
+               skip_dotfiles: bool = True) -> dict[str, Path]:
     """Files under `root` as {prefix/relative path: path}, for copying into the site.
 
     Dotfiles and files in dot-folders (`.gitkeep`, `.DS_Store`, `.git/`) are left
-    out; so are folders reached through a symbolic link. `within`: the site
-    folder; a symbolic link to anything outside it is refused (core/paths.py `walk`)."""
+    out (unless `skip_dotfiles=False`: a bundle we wrote ourselves); so are folders
+    reached through a symbolic link. `within`: the site folder; a symbolic link to
+    anything outside it is refused (core/paths.py `walk`)."""
     return {f"{prefix}/{rel}": root / rel for rel in sorted(walk(root, within=within))
-            if not any(part.startswith(".") for part in rel.split("/"))}
+            if not skip_dotfiles or not any(part.startswith(".") for part in rel.split("/"))}
 
 
 def _swap(new: Path, out_dir: Path) -> None:

@@ -18,6 +18,7 @@ import email.utils
 import functools
 import hashlib
 import html
+import html as htmllib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -51,6 +52,9 @@ _ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_TAG = re.compile(r"<[^>]*>")
+_FIGURE = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
+EXCERPT_WORDS = 40  # of a post, on topic pages
 
 
 class Renderer:
@@ -88,6 +92,7 @@ class Renderer:
         self.env.globals["jsonld_live_blog"] = lambda blog, views: jsonld.live_blog(blog, views, config)
         self.env.filters.update(
             body=self.body,
+            excerpt=self.excerpt,
             absolute_body=self.absolute_body,
             paragraph_diff=self.paragraph_diff,
             local=self.local,
@@ -122,6 +127,12 @@ class Renderer:
     def body(self, markdown_text: str) -> Markup:
         """A post body as clean HTML (rendered once per build and text)."""
         return Markup(self._body(markdown_text))
+
+    def excerpt(self, markdown_text: str, words: int = EXCERPT_WORDS) -> str:
+        """The first `words` words of a post's text (no captions or credits), as plain text."""
+        html_text = _FIGURE.sub(" ", self._body(markdown_text))
+        text = htmllib.unescape(_TAG.sub(" ", html_text)).split()
+        return " ".join(text[:words]) + (" …" if len(text) > words else "")
 
     def _stored_body(self, markdown_text: str) -> str:
         """Past the in-memory cache: the card store, by the text's hash."""

@@ -26,6 +26,7 @@ from typing import Any
 from generator.core.config import Config
 from generator.core.model import Blog, Day, PostEntry, Site, Topic, local_day
 from generator.core.urls import Urls
+from generator.site import calendar
 from generator.site.replay import replay_view
 from generator.site.views import (
     DayLink,
@@ -33,17 +34,19 @@ from generator.site.views import (
     PostView,
     SourceView,
     Views,
+    blogs_of,
     capture_history,
     chunks,
     day_chunks,
     link_to_blog,
     link_to_day,
-    months,
     site_view,
 )
 
 Context = Mapping[str, Any]
 HOME_BLOGS = 20  # the newest live blogs on the home page; live/ lists them all
+HOME_DAYS = 7  # the latest days on the home page; archive/ has them all
+MONTH_HEADLINES = 3  # a day's top headlines on its month's page
 BLOGS_PER_PAGE = 100  # on the pages of live/
 
 
@@ -58,6 +61,7 @@ class PageSpec:
     # the archive (a sitemap of 50,000 URLs), so they never exist twice in memory.
     large: bool = False
     in_sitemap: bool = True  # False for 404.html and redirects
+    search_url: str | None = None  # post pages: the URL the search index gives it (from the site root)
 
     @property
     def context(self) -> Context:
@@ -102,29 +106,36 @@ class _Maker:
         return ",".join([self.views.key(p) for p in posts])
 
 
-def site_pages(site: Site, config: Config, views: Views) -> Iterator[PageSpec]:
+def site_pages(site: Site, config: Config, views: Views, *, search: bool = False) -> Iterator[PageSpec]:
     """Every HTML page of the site, in a fixed order: home, then each day with
-    its posts and the live blogs that end that day, then topics, then 404."""
+    its posts and the live blogs that end that day, then the calendar, topics,
+    the live blogs' index, search, then 404. `search`: the search bundle is built."""
     urls = views.urls
     maker = _Maker(urls, views, {"site": site_view(config, urls)})
     blog_links = tuple(link_to_blog(b, urls) for b in site.blogs)
     yield _home_page(site, config, maker, blog_links)
     blogs = _BlogPages(site, maker, config)
+    by_slug = {blog.slug: blog for blog in site.blogs}
     for index, day in enumerate(site.days):
         before = link_to_day(site.days[index - 1], urls) if index > 0 else None
         after = link_to_day(site.days[index + 1], urls) if index + 1 < len(site.days) else None
-        yield from _day_pages(day, day_chunks(day, config), before, after, maker)
+        yield from _day_pages(day, day_chunks(day, config), before, after, maker, by_slug)
         for post in day.posts:
             yield blogs.post_page(post)
         yield from blogs.ending_on(day.date)
     yield from blogs.without_posts()
+    yield from _calendar_pages(site, config, maker, by_slug)
+    series = {blog.series for blog in site.blogs if blog.series}
     topic_links = [Link(t.name, urls.link(urls.topic(t)), len(t.posts)) for t in site.topics]
-    yield maker.page("topics/", "topics.html", digest(topic_links),
-                     lambda: {"page_title": "Topics", "topics": topic_links})
+    series_links = [link for link in topic_links if link.title in series]
+    subject_links = [link for link in topic_links if link.title not in series]
+    yield maker.page("topics/", "topics.html", digest(series_links, subject_links),
+                     lambda: {"page_title": "Topics", "series": series_links, "subjects": subject_links})
     current = {topic.slug for topic in site.topics}
     for topic in site.topics:
         yield from _topic_pages(topic, config, maker, moved=topic.legacy_slug not in current)
     yield from _blog_index_pages(blog_links, maker)
+    yield _search_page(maker, search)
     yield PageSpec(path="404.html", template="404.html", key="",
                    make_context=lambda: {**maker.common, "page_title": "Page not found",
                                          "canonical": None}, in_sitemap=False)
@@ -135,15 +146,15 @@ def _home_page(site: Site, config: Config, maker: _Maker, blog_links: tuple[Link
     posts = (latest.posts[::-1] if config.post_order == "newest-first" else latest.posts) if latest else ()
     latest_link = link_to_day(latest, maker.urls) if latest else None
     topic_links = [Link(t.name, maker.urls.link(maker.urls.topic(t)), len(t.posts)) for t in site.topics]
-    month_list = months(site.days, maker.urls)
+    recent = [link_to_day(day, maker.urls) for day in reversed(site.days[-HOME_DAYS:])]
     home_blogs = blog_links[:HOME_BLOGS]
     return maker.page(
         "", "index.html",
-        digest(config.title, latest_link, month_list, topic_links, home_blogs, len(blog_links),
+        digest(config.title, latest_link, recent, len(site.days), topic_links, home_blogs, len(blog_links),
                maker.keys(posts)),
         lambda: {"page_title": config.title, "latest_day": latest_link,
-                 "latest_posts": maker.shown(posts), "months": month_list, "topics": topic_links,
-                 "blogs": home_blogs, "blog_count": len(blog_links)},
+                 "latest_posts": maker.shown(posts), "recent_days": recent, "day_count": len(site.days),
+                 "topics": topic_links, "blogs": home_blogs, "blog_count": len(blog_links)},
         newest(posts),
     )
 
@@ -156,9 +167,12 @@ class _BlogPages:
         self._maker, self._config = maker, config
         self._blogs = site.blogs
         self._by_slug = {blog.slug: blog for blog in site.blogs}
-        self._posts: dict[str, list[PostEntry]] = {}
+        self._posts: dict[str, list[PostEntry]] = {}  # each blog's posts, oldest first
+        self._index: dict[str, int] = {}  # a post's place among its blog's
         for post in site.posts:
-            self._posts.setdefault(post.blog, []).append(post)
+            siblings = self._posts.setdefault(post.blog, [])
+            self._index[post.id] = len(siblings)
+            siblings.append(post)
         self._ends: dict[date, list[Blog]] = {}
         for blog in site.blogs:
             if self._posts.get(blog.slug):
@@ -166,14 +180,28 @@ class _BlogPages:
                 self._ends.setdefault(local_day(last, site.tz), []).append(blog)
 
     def post_page(self, post: PostEntry) -> PageSpec:
-        maker, blog = self._maker, self._by_slug.get(post.blog)
+        """A permalink, with the previous and the next post of its blog and the
+        path back: archive › day › blog."""
+        maker, blog, urls = self._maker, self._by_slug.get(post.blog), self._maker.urls
+        siblings = self._posts[post.blog]
+        at = self._index[post.id]
+        older = siblings[at - 1] if at > 0 else None
+        newer = siblings[at + 1] if at + 1 < len(siblings) else None
+        day = local_day(post.published, urls.tz)
 
         def make() -> dict[str, Any]:
             view = maker.views(post)
-            return {"page_title": view.post.title, "post": view, "blog": blog}
+            return {"page_title": view.post.title, "post": view, "blog": blog,
+                    "older": maker.views(older) if older else None,
+                    "newer": maker.views(newer) if newer else None,
+                    "day_link": DayLink(day, urls.link(urls.day(day)), 0)}
 
-        return maker.page(maker.urls.post(post), "post.html", digest(maker.views.key(post)), make,
-                          post.published)
+        location = urls.post(post)
+        spec = maker.page(location, "post.html",
+                          digest(maker.views.key(post), older and maker.views.key(older),
+                                 newer and maker.views.key(newer)), make, post.published)
+        return PageSpec(spec.path, spec.template, spec.key, spec.make_context, spec.lastmod,
+                        search_url="/" + location)
 
     def ending_on(self, day: date) -> Iterator[PageSpec]:
         for blog in sorted(self._ends.get(day, ()), key=lambda b: b.slug):
@@ -185,19 +213,27 @@ class _BlogPages:
                 yield from self._blog_pages(blog)
 
     def _blog_pages(self, blog: Blog) -> Iterator[PageSpec]:
-        """The blog's page, and its replay page when its web archives are published."""
+        """The blog newest post first (as live blogs are read) and oldest first, each
+        linking to the other, and its replay page when its web archives are published."""
         maker, urls = self._maker, self._maker.urls
-        posts = sorted(self._posts.get(blog.slug, ()), key=lambda p: (p.position, p.id))
+        oldest = tuple(self._posts.get(blog.slug, ()))
         sources = [SourceView(r, r.ref, urls.link(urls.capture(r.ref)), None) for r in blog.captures]
         replay = replay_view(blog, self._config, urls)
+        for oldest_first in (False, True):
+            posts = oldest if oldest_first else oldest[::-1]
+            other = urls.link(urls.blog(blog.slug, not oldest_first))
 
-        def context() -> dict[str, Any]:
-            shown = maker.shown(posts)
-            return {"page_title": blog.title, "blog": blog, "sources": sources, "posts_views": shown,
-                    "history": capture_history(sources, shown) if len(sources) > 1 else (), "replay": replay}
+            def make(posts: tuple[PostEntry, ...] = posts, oldest_first: bool = oldest_first,
+                     other: str = other) -> dict[str, Any]:
+                shown = maker.shown(posts)
+                history = capture_history(sources, maker.shown(oldest)) if len(sources) > 1 else ()
+                return {"page_title": blog.title + (" (oldest first)" if oldest_first else ""),
+                        "blog": blog, "sources": sources, "posts_views": shown,
+                        "oldest_first": oldest_first, "other_order": other, "history": history,
+                        "replay": replay}
 
-        yield maker.page(urls.blog(blog.slug), "blog.html", digest(blog.digest, maker.keys(posts), replay),
-                         context, newest(posts))
+            yield maker.page(urls.blog(blog.slug, oldest_first), "blog.html",
+                             digest(blog.digest, oldest_first, maker.keys(posts), replay), make, newest(posts))
         if replay is not None and replay.published:
             blog_link = urls.link(urls.blog(blog.slug))
             spec = maker.page(urls.blog_replay(blog.slug), "replay.html", digest(blog.digest, replay),
@@ -219,9 +255,15 @@ def _neighbours(urls: Urls, location: Callable[[int], str], number: int,
 
 
 def _day_pages(day: Day, pages: list[tuple[PostEntry, ...]], before: DayLink | None,
-               after: DayLink | None, maker: _Maker) -> Iterator[PageSpec]:
+               after: DayLink | None, maker: _Maker, blogs: Mapping[str, Blog]) -> Iterator[PageSpec]:
+    """A day's pages; each starts with the whole day's list (time and headline of
+    every post, on whichever page it is) and the live blogs it comes from."""
     urls = maker.urls
     title = f"{day.date:%A, %B} {day.date.day}, {day.date.year}"
+    listed = tuple(post for chunk in pages for post in chunk)
+    day_blogs = blogs_of(day.posts, blogs, urls)
+    every = maker.keys(listed)
+    month = Link(f"{day.date:%B %Y}", urls.link(urls.month(calendar.month_of(day.date))))
     for number, chunk in enumerate(pages, start=1):
         page_title = _numbered(title, number, len(pages))
 
@@ -239,10 +281,14 @@ def _day_pages(day: Day, pages: list[tuple[PostEntry, ...]], before: DayLink | N
                 "next_page": next_page,
                 "previous": before,
                 "next": after,
+                "day_list": maker.shown(listed),
+                "day_blogs": day_blogs,
+                "month": month,
             }
 
         yield maker.page(urls.day(day.date, number), "day.html",
-                         digest(page_title, len(day.posts), len(pages), before, after, maker.keys(chunk)),
+                         digest(page_title, len(day.posts), len(pages), before, after, maker.keys(chunk),
+                                every, day_blogs, month),
                          make, newest(chunk))
 
 
@@ -252,6 +298,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
     urls = maker.urls
     pages = chunks(topic.posts, config.posts_per_page)
     link = Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts))
+    bars = calendar.strip(topic.posts, urls.tz, urls)
     for number, chunk in enumerate(pages, start=1):
         page_title = _numbered(topic.name, number, len(pages))
 
@@ -261,6 +308,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
             return {
                 "page_title": page_title,
                 "topic": link,
+                "strip": bars,
                 "feed": urls.link(urls.topic_feed(topic)),
                 "posts_views": maker.shown(chunk),
                 "page_number": number,
@@ -270,7 +318,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
             }
 
         yield maker.page(urls.topic(topic, number), "topic.html",
-                         digest(page_title, link, topic.slug, len(pages), maker.keys(chunk)), make,
+                         digest(page_title, link, topic.slug, len(pages), maker.keys(chunk), bars), make,
                          newest(chunk))
         if moved and topic.legacy_slug != topic.slug:
             yield _redirect(urls.topic_at(topic.legacy_slug, number), urls.topic(topic, number),
@@ -310,3 +358,43 @@ def _blog_index_pages(links: tuple[Link, ...], maker: _Maker) -> Iterator[PageSp
             }
 
         yield maker.page(urls.blogs(number), "blogs.html", digest(page_title, len(links), chunk), make)
+
+
+def _calendar_pages(site: Site, config: Config, maker: _Maker, blogs: Mapping[str, Blog]) -> Iterator[PageSpec]:
+    """archive/ (every year, month and day with its count) and a page per month:
+    its days, each with its live blogs and top headlines."""
+    urls = maker.urls
+    found = calendar.years(site.days, urls)
+    yield maker.page(urls.archive(), "archive.html", digest(found),
+                     lambda: {"page_title": "Archive", "years": found, "day_count": len(site.days),
+                              "post_count": len(site.posts)})
+    grouped = calendar.by_month(site.days)
+    for index, (first, days) in enumerate(grouped):
+        month = calendar.grid(first, days, urls)
+        before = Link(f"{grouped[index - 1][0]:%B %Y}", urls.link(urls.month(grouped[index - 1][0]))) \
+            if index > 0 else None
+        after = Link(f"{grouped[index + 1][0]:%B %Y}", urls.link(urls.month(grouped[index + 1][0]))) \
+            if index + 1 < len(grouped) else None
+        top = [day_chunks(day, config)[0][:MONTH_HEADLINES] for day in days]
+        day_blogs = [blogs_of(day.posts, blogs, urls) for day in days]
+
+        def make(days: tuple[Day, ...] = days, month: calendar.MonthGrid = month, top: list[Any] = top,
+                 day_blogs: list[Any] = day_blogs, before: Link | None = before,
+                 after: Link | None = after) -> dict[str, Any]:
+            return {"page_title": f"{month.first:%B %Y}", "month": month,
+                    "days": [(link_to_day(day, urls), found, maker.shown(heads))
+                             for day, found, heads in zip(days, day_blogs, top, strict=True)],
+                    "previous": before, "next": after}
+
+        yield maker.page(urls.month(first), "month.html",
+                         digest(month, day_blogs, before, after, *(maker.keys(t) for t in top)),
+                         make, newest(days[-1].posts))
+
+
+def _search_page(maker: _Maker, search: bool) -> PageSpec:
+    """search/: Pagefind's Component UI over the bundle in pagefind/ (or, built
+    without it, a page that says so); both link to the archive and topics."""
+    urls = maker.urls
+    context = {"page_title": "Search", "search_on": search, "base_path": urls.base_path,
+               "bundle": urls.link("pagefind/")}
+    return maker.page(urls.search(), "search.html", digest(context), lambda: context)

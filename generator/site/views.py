@@ -10,7 +10,7 @@ than each view's `key`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -135,6 +135,8 @@ class SiteView:
     feed: str
     feed_absolute: str
     static: str
+    archive: str
+    search: str
 
 
 def site_view(config: Config, urls: Urls) -> SiteView:
@@ -149,6 +151,8 @@ def site_view(config: Config, urls: Urls) -> SiteView:
         feed=urls.link("feed.xml"),
         feed_absolute=urls.absolute("feed.xml"),
         static=urls.link("static/"),
+        archive=urls.link(urls.archive()),
+        search=urls.link(urls.search()),
     )
 
 
@@ -281,3 +285,26 @@ def months(days: Sequence[Day], urls: Urls) -> list[Month]:
 
 def link_to_blog(blog: Blog, urls: Urls) -> Link:
     return Link(blog.title, urls.link(urls.blog(blog.slug)), blog.archived_posts)
+
+
+@dataclass(frozen=True, slots=True)
+class BlogLink:
+    """A live blog as lists name it: its name, its outlet, how many posts it shows there."""
+
+    title: str
+    url: str
+    outlet: str | None
+    count: int
+
+
+def blogs_of(posts: Sequence[PostEntry], blogs: Mapping[str, Blog], urls: Urls) -> tuple[BlogLink, ...]:
+    """The live blogs `posts` come from, in the order they first appear, with their counts."""
+    counts: dict[str, int] = {}
+    for post in posts:
+        counts[post.blog] = counts.get(post.blog, 0) + 1
+    found = []
+    for slug, count in counts.items():
+        blog = blogs.get(slug)
+        found.append(BlogLink(blog.title if blog else slug, urls.link(urls.blog(slug)),
+                              blog.outlet if blog else None, count))
+    return tuple(found)

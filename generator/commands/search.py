@@ -1,0 +1,59 @@
+"""The search step of `liveblog build`: Pagefind's bundle in public/pagefind/.
+
+It runs after the pages are written, from the post pages as they are in the
+output (in site order, so a rebuilt index equals a clean build's), and only
+when one of them changed: the plan signs the bundle with a digest of every
+post page's signature (commands/plan.py). Pagefind has no way to update an
+index, so a changed post re-indexes them all (10,000 posts: about 6 s to
+index and a few seconds to write). The new bundle is staged and moved in like
+any incremental change (publish/atomic.py); files Pagefind no longer writes
+are removed, and files whose bytes did not change are not rewritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.commands.plan import BUNDLE, BuildPlan, Written
+from generator.core.errors import SiteError
+from generator.core.paths import STATE_DIR
+from generator.publish.atomic import tree_files, update_in_place
+from generator.publish.state import output_stats
+from generator.search.pagefind import write_bundle
+
+
+def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, language: str) -> Written:
+    """Index the post pages now in `out` and move the new bundle in; return what the
+    build wrote, the bundle included. `plan.wanted` then lists the new bundle."""
+    scratch = root / STATE_DIR
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="search-", dir=scratch))
+    except OSError as error:
+        raise SiteError(f"cannot make a folder for the search index: {error.strerror or error}",
+                        path=scratch) from None
+    try:
+        write_bundle(_post_pages(plan, out), folder, language)
+        files = tree_files(folder, BUNDLE.rstrip("/"), skip_dotfiles=False)
+        old = sorted(rel for rel in plan.wanted if rel.startswith(BUNDLE))
+        for rel in old:
+            del plan.wanted[rel]
+        for rel in files:
+            plan.wanted[rel] = plan.search_signature
+        written, hashes, removed = update_in_place(
+            ((rel, path.read_bytes()) for rel, path in sorted(files.items())),
+            (rel for rel in old if rel not in files), out, done.hashes)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    stats = {rel: stat for rel, stat in done.stats.items() if rel not in removed}
+    stats.update(output_stats(out, written))
+    return Written(hashes, stats, tuple(sorted({*done.written, *written})),
+                   tuple(sorted({*done.removed, *removed} - set(written))))
+
+
+def _post_pages(plan: BuildPlan, out: Path) -> Iterator[tuple[str, str]]:
+    for path, url in plan.searchable:
+        yield url, (out / path).read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Search: Pagefind's bundle in public/pagefind/, made from the post pages. May import core, site."""

@@ -1,0 +1,138 @@
+"""Post pages → Pagefind's search bundle: the only user of the `pagefind` package.
+
+Pagefind (https://pagefind.app) indexes static HTML into a bundle of small,
+content-hashed files that its JavaScript fetches as a reader types, so a
+search of 100,000 posts stays static and needs no server. It is driven
+through its Python API, `pagefind[extended]` from PyPI, which ships the Rust
+binary: nothing is downloaded at build time. Each post page is added with
+`add_html_file(content=…, url=…)` (the URL given explicitly, relative to the
+site root: `source_path` would resolve against the working directory, and
+the search page's `base-url` adds the base path), then `write_files()`
+writes the bundle.
+
+The package's own service reads one reply from the binary every 0.1 s,
+which made indexing 200 pages take 20 s; `_Service` reads them as they
+come (the same protocol, without the sleep), so 10,000 pages take about 6 s.
+It overrides a private method, so the version is pinned exactly
+(pyproject.toml, `PAGEFIND_VERSION`; tests/test_search.py checks both).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from generator.core.errors import SiteError
+
+PAGEFIND_VERSION = "1.5.2"
+INSTALL_HINT = f"pip install 'pagefind[extended]=={PAGEFIND_VERSION}'"
+BATCH = 64  # pages in flight to the binary at once
+SETTLE_SECONDS = 300  # for the binary to finish writing the bundle
+
+
+def missing() -> str | None:
+    """Why search cannot be built here, or None when it can."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return "the pagefind package is not installed"
+    if get_executable() is None:
+        return "the pagefind package has no binary (install pagefind[extended])"
+    return None
+
+
+def write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) -> int:
+    """Index `pages` ((url, html) pairs, in a fixed order) and write the bundle into
+    `folder`; return how many pages were indexed."""
+    try:
+        # On a thread of its own: the caller may itself run an event loop (a test
+        # driving a browser, an embedding application), and asyncio.run() refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _write_bundle(pages, folder, language)).result()
+    except SiteError:
+        raise
+    except Exception as error:  # the binary's own error (a crash, a refused page)
+        raise SiteError(f"Pagefind could not index the site: {error}", path=folder,
+                        hint="build without search with --no-search") from None
+
+
+async def _write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) -> int:
+    from pagefind.index import IndexConfig
+
+    service = await _service_class()().launch()
+    try:
+        index = await service.create_index(IndexConfig(force_language=language))
+        count = 0
+        pending: list[asyncio.Future[Any]] = []
+        for url, html in pages:
+            pending.append(asyncio.ensure_future(index.add_html_file(content=html, url=url)))
+            count += 1
+            if len(pending) >= BATCH:
+                await asyncio.gather(*pending)
+                pending = []
+        await asyncio.gather(*pending)
+        await index.write_files(output_path=str(folder))
+        await _settled(folder)
+        return count
+    finally:
+        await service.close()
+
+
+async def _settled(folder: Path) -> None:
+    """Wait until the binary has finished writing `folder`. Its reply to WriteFiles
+    can come before the last file is complete (the package's own service hides
+    this behind its 0.1 s sleep); ending the binary then leaves truncated files.
+    Done: the entry file reads as JSON and no file changed size for two looks."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_SECONDS
+    before: dict[str, int] | None = None
+    while loop.time() < deadline:
+        sizes = {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+        if sizes == before and _readable(folder / "pagefind-entry.json"):
+            return
+        before = sizes
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"the pagefind binary did not finish writing within {SETTLE_SECONDS} s")
+
+
+def _readable(entry: Path) -> bool:
+    try:
+        json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _service_class() -> Any:
+    from pagefind.service import PagefindService
+
+    class Service(PagefindService):
+        async def _wait_for_responses(self) -> None:
+            """PagefindService's reader without its 0.1 s sleep before each reply."""
+            stdout = self._backend.stdout
+            assert stdout is not None
+            while True:
+                output = await stdout.readuntil(b",")
+                response = json.loads(base64.b64decode(output[:-1]))
+                if response is None:
+                    continue
+                message_id = response.get("message_id")
+                payload = response["payload"]
+                if message_id is None and payload.get("original_message"):
+                    message_id = json.loads(payload["original_message"]).get("message_id")
+                future = self._responses.get(message_id) if message_id is not None else None
+                if future is None or future.done():
+                    continue
+                if payload["type"] == "Error":
+                    future.set_exception(RuntimeError(payload.get("message", "error")))
+                else:
+                    future.set_result(payload)
+
+
+    return Service
+
