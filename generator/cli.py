@@ -37,11 +37,11 @@ class Context:
     def warn(self, message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
-    def locked(self, root: Path, command: str) -> Any:
+    def locked(self, root: Path) -> Any:
         """The site lock (core/lock.py) for a command that changes the site; a wait is said."""
         from generator.core.lock import site_lock
 
-        return site_lock(root, self.lock_timeout, command=command,
+        return site_lock(root, self.lock_timeout,
                          waiting=lambda message: click.echo(message, err=True))
 
 
@@ -198,7 +198,7 @@ def import_command(
     config = load_config(obj.site)
     progress = Progress("importing", obj.verbosity)
     try:
-        with obj.locked(config.root, "import"):
+        with obj.locked(config.root):
             reports = import_captures(config, list(captures), content_dir=content,
                                       source_url=source_url, captured_at=captured_at, progress=progress,
                                       keep_remote_images=keep_remote_images)
@@ -281,7 +281,7 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
     obj.say(f"capturing {', '.join(plan.urls)} into {plan.out}"
             + (f", {_count(count, 'round')}" if count else "") + (f" until {plan.until.isoformat()}" if plan.until else ""))
     summary = run.capture(config, plan, lambda line: obj.say(run.describe(line)), obj.warn,
-                          lambda: obj.locked(config.root, "capture"))
+                          lambda: obj.locked(config.root))
     obj.say(f"{'stopped' if summary.stopped else 'done'}: {_count(summary.rounds, 'round')}, "
             f"{_count(summary.pages, 'page')}, {summary.bytes_written:,} bytes written to {summary.out}")
 
@@ -318,7 +318,7 @@ def build_command(obj: Context, output: Path | None, base_url: str | None, draft
 
     progress = Progress("rendering", obj.verbosity)
     try:
-        with obj.locked(load_config(obj.site, base_url=base_url).root, "build"):
+        with obj.locked(load_config(obj.site, base_url=base_url).root):
             report = build(obj.site, output=output, base_url=base_url, drafts=drafts, full=full,
                            replay=not no_replay, workers=jobs or cpus(), progress=progress,
                            collector=BatchCollector(), search=not no_search)
@@ -456,7 +456,7 @@ def export_bag_command(obj: Context, directory: Path, with_site: bool) -> None:
     from generator.core.config import load_config
 
     config = load_config(obj.site)
-    with obj.locked(config.root, "export-bag"):
+    with obj.locked(config.root):
         report = export_bag(config, directory, with_site=with_site)
     obj.say(f"bagged {report.files:,} files ({report.bytes:,} bytes) → {report.path}")
 
@@ -487,7 +487,7 @@ def export_wacz_command(obj: Context, blog: str | None, out: Path | None, every:
     if len(names) != (1 if every else 2):
         raise click.UsageError("give BLOG OUT.wacz, or --all OUT.wacz")
     config = load_config(obj.site)
-    with obj.locked(config.root, "export-wacz"):  # a consistent view of captures/ and content/
+    with obj.locked(config.root):  # a consistent view of captures/ and content/
         report = export_wacz(config, None if every else blog, Path(names[-1]))
     for left in report.left_out:
         obj.warn(f"{left}: not a web archive, left out of the WACZ")

@@ -101,3 +101,21 @@ def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
         for number, value in enumerate(sorted(values)):
             neutral[f"pagefind/{kind}#{number}"] = value
     return neutral
+
+
+# The search page's own scripts: Pagefind's Component UI, ours (static/search.js), and
+# the result template (data, not run). No other page has a script but JSON-LD.
+_SEARCH_SCRIPTS = re.compile(
+    r'<script src="/liveblog-archive/(?:pagefind/pagefind-component-ui|static/search)\.js" defer></script>'
+    r'|<script type="text/pagefind-template">.*?</script>', re.DOTALL)
+
+
+_SEARCH_BOX = re.compile(r'<search class="site-search">\s*<form action="/liveblog-archive/search/" method="get">'
+                         r'.*?</form>\s*</search>', re.DOTALL)
+
+
+def without_search_scripts(rel: str, text: str) -> str:
+    """`text` of the page at `rel` without the site's own search markup: the header's
+    search form (every page) and the search page's scripts (only there)."""
+    text = _SEARCH_BOX.sub("", text, count=1)
+    return _SEARCH_SCRIPTS.sub("", text) if rel == "search/index.html" else text

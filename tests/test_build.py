@@ -188,6 +188,12 @@ def test_day_pages_paginate_and_anchors_point_to_the_right_page(tmp_path: Path) 
     assert 'id="2023-07-08-1004-p4"' in first and 'id="2023-07-08-1000-p0"' not in first
     permalink = (day / "1000-p0/index.html").read_text()
     assert 'href="/liveblog-archive/2023/07/08/page/3/#2023-07-08-1000-p0"' in permalink
+    # Every page starts with the whole day's list, each post linked on the page that holds it.
+    for page in ("index.html", "page/2/index.html", "page/3/index.html"):
+        listed = (day / page).read_text().split('class="on-this-day"', 1)[1].split("</section>", 1)[0]
+        assert re.findall(r'href="/liveblog-archive/2023/07/08/(?:page/\d/)?#(2023-07-08-\d+-p\d)"', listed) == [
+            f"2023-07-08-100{i}-p{i}" for i in range(4, -1, -1)], page
+    assert 'href="/liveblog-archive/2023/07/08/page/3/#2023-07-08-1000-p0"' in first
     result = CliRunner().invoke(main, ["--site", str(root), "check"])
     assert result.exit_code == 0, result.output
 

@@ -58,12 +58,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     # Built where the tests' copies will be (the build state is kept by the output's path).
     site = make_site(base / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
     assert run(site, "import", str(SAMPLE))[0] == 0
-    assert run(site, "build")[0] == 0
+    assert run(site, "build", "--no-search")[0] == 0
     before = snapshot(site / "public")
     pristine = site.rename(base / "pristine")
     probe = fresh(base, pristine)
     edit(probe)
-    code, output = run(probe, "build")
+    code, output = run(probe, "build", "--no-search")
     assert code == 0 and "full build" not in output, output
     after = snapshot(probe / "public")
     assert before != after
@@ -81,7 +81,7 @@ def fresh(base: Path, pristine: Path) -> Path:
 
 def killed_build(root: Path, point: str, *args: str) -> int:
     env = {**os.environ, "LIVEBLOG_TEST_CRASH_AT": point}
-    process = subprocess.run([sys.executable, "-m", "generator", "--site", str(root), "-q", "build", *args],
+    process = subprocess.run([sys.executable, "-m", "generator", "--site", str(root), "-q", "build", "--no-search", *args],
                              env=env, capture_output=True, text=True, timeout=120)
     return process.returncode
 
@@ -99,7 +99,7 @@ def test_a_build_killed_at_any_point_leaves_one_whole_build(
     assert published == (after if point == "swapped:0" else before)
     assert leftovers(root), "the killed build's staging folder is there to clean up"
     # §9: the next build removes what the killed one left, and gives the new site.
-    code, output = run(root, "build")
+    code, output = run(root, "build", "--no-search")
     assert code == 0, output
     assert snapshot(root / "public") == after
     assert leftovers(root) == []
@@ -113,7 +113,7 @@ def test_builds_killed_at_random_moments_never_leave_a_partial_site(
     for _attempt in range(6):
         root = fresh(base, pristine)
         edit(root)
-        process = subprocess.Popen([sys.executable, "-m", "generator", "--site", str(root), "-q", "build"],
+        process = subprocess.Popen([sys.executable, "-m", "generator", "--site", str(root), "-q", "build", "--no-search"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 1.5))
         process.send_signal(signal.SIGKILL)
@@ -121,7 +121,7 @@ def test_builds_killed_at_random_moments_never_leave_a_partial_site(
         published = snapshot(root / "public")
         assert published in (before, after)
         states["before" if published == before else "after"] += 1
-        assert run(root, "build")[0] == 0
+        assert run(root, "build", "--no-search")[0] == 0
         assert snapshot(root / "public") == after and leftovers(root) == []
     assert sum(states.values()) == 6
 
@@ -141,15 +141,15 @@ def test_a_live_builds_staging_folder_is_never_removed(tmp_path: Path) -> None:
         (theirs / "half-written.html").write_text("<p>in progress")
         foreign = root / "public.tmp-not-ours"  # no owner note: not ours to judge
         foreign.mkdir()
-        assert run(root, "build")[0] == 0
-        assert run(root, "build", "--full")[0] == 0
+        assert run(root, "build", "--no-search")[0] == 0
+        assert run(root, "build", "--no-search", "--full")[0] == 0
         assert (theirs / "half-written.html").exists() and foreign.is_dir()
     finally:
         holder.kill()
         holder.wait()
         if holder.stdout is not None:
             holder.stdout.close()
-    assert run(root, "build", "--full")[0] == 0
+    assert run(root, "build", "--no-search", "--full")[0] == 0
     assert not theirs.exists() and not Path(f"{theirs}.owner").exists()
     assert foreign.is_dir()
 
@@ -188,9 +188,9 @@ def test_the_swap_uses_renameat2_exchange_on_linux(tmp_path: Path) -> None:
 def test_unchanged_files_are_hard_linked_not_rewritten(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", site_toml=(REPO / "site.toml").read_text(encoding="utf-8"))
     assert run(root, "import", str(SAMPLE))[0] == 0
-    assert run(root, "build")[0] == 0
+    assert run(root, "build", "--no-search")[0] == 0
     css = root / "public/static/style.css"
     inode = css.stat().st_ino
     edit(root)
-    assert run(root, "build")[0] == 0
+    assert run(root, "build", "--no-search")[0] == 0
     assert css.stat().st_ino == inode

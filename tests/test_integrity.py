@@ -89,10 +89,11 @@ def test_pages_show_provenance_and_publish_the_raw_capture(sample_site: Path) ->
     public = sample_site / "public"
     assert (public / "captures/cnn-2023-07-08-russia-ukraine.txt").read_bytes() == SAMPLE.read_bytes()
     post = next(public.glob("2023/07/08/1129-*/index.html")).read_text()
-    assert f'Archived from <a href="{SAMPLE_URL}" rel="nofollow">' in post
+    assert f'<dt>Source</dt><dd><a href="{SAMPLE_URL}" rel="nofollow">' in post
     assert '<time datetime="2023-07-08T18:00:00-04:00">6:00 p.m. ET, July 8, 2023</time>' in post
-    assert 'capture <a href="/liveblog-archive/captures/cnn-2023-07-08-russia-ukraine.txt">' in post
-    assert "sha256 <code class=\"hash\">2bc977081fbfdcce3bbe44d0ffd17dd74991959efd64d8d24153525d4cd65230</code>" in post
+    assert '<dt>Capture</dt><dd><a href="/liveblog-archive/captures/cnn-2023-07-08-russia-ukraine.txt">' in post
+    assert ('<dt>SHA-256</dt><dd><code class="hash" title="2bc977081fbfdcce3bbe44d0ffd17dd74991959efd64d8d24153525d4cd65230">'
+            '2bc977081fbf…</code>') in post
     blog = (public / "live/2023-07-08-russia-ukraine-news/index.html").read_text()
     assert "from 1 capture." in blog and "(15,360 bytes)" in blog and "liveblog 0.1.0" in blog
 
@@ -115,7 +116,7 @@ def test_verify_passes_on_an_untouched_site(sample_site: Path) -> None:
     code, out, err = run(sample_site, "verify", "--coverage")
     assert code == 0, err
     assert "coverage captures/cnn-2023-07-08-russia-ukraine.txt: 9/9 posts, 75/75 paragraphs, 100.0 %" in out
-    assert out.strip().endswith("verified 1 captures, 10 content files, 48 public files: 0 problems")
+    assert out.strip().endswith("verified 1 captures, 10 content files, 80 public files: 0 problems")
 
 
 def flip_one_byte(path: Path, offset: int = 200) -> None:

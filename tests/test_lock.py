@@ -90,27 +90,25 @@ def test_two_blogs_imported_at_once_both_reach_the_manifests(tmp_path: Path) -> 
 
 def test_a_second_process_says_it_waits_then_gives_up_after_the_timeout(tmp_path: Path) -> None:
     root = new_site(tmp_path / "site")
-    with site_lock(root, 1, command="import"):
+    with site_lock(root, 1):
         started = time.monotonic()
         process = liveblog(root, "--lock-timeout", "0.5", "build")
         _out, err = process.communicate(timeout=60)
         waited = time.monotonic() - started
     assert process.returncode == 1
-    lock = root / ".liveblog" / "lock"
     assert err.splitlines() == [
-        f"waiting for another liveblog process (pid {os.getpid()}: import) "
-        "to finish with this site…",
-        f"Error: {lock}: another liveblog process (pid {os.getpid()}: import) is still "
-        "using this site (waited 0.5 s; let it finish, or pass a longer --lock-timeout)",
+        f"waiting for another liveblog process (pid {os.getpid()}) to finish with this site…",
+        f"Error: {root}: another liveblog process (pid {os.getpid()}) is still changing this site "
+        "(waited 0.5 s; let it finish, or pass a longer --lock-timeout)",
     ]
     assert waited >= 0.5
-    assert not (root / "public").exists()
+    assert not (root / "public").exists() and not (root / ".liveblog").exists()
 
 
 def test_a_waiting_build_goes_on_once_the_lock_is_free(tmp_path: Path) -> None:
     root = new_site(tmp_path / "site")
     assert CliRunner().invoke(main, ["--site", str(root), "import", str(SAMPLE)]).exit_code == 0
-    with site_lock(root, 1, command="import"):
+    with site_lock(root, 1):
         process = liveblog(root, "--lock-timeout", "60", "build")
         time.sleep(1.0)
         assert process.poll() is None, "the build did not wait"
@@ -126,12 +124,12 @@ def test_a_killed_holder_never_leaves_the_site_locked(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
          "from generator.core.lock import site_lock\n"
-         "with site_lock(Path(sys.argv[1]), 1, command='import'):\n"
+         "with site_lock(Path(sys.argv[1]), 1):\n"
          "    print('held', flush=True); time.sleep(60)", str(root)],
         stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        with pytest.raises(SiteError, match="is still using this site"):
+        with pytest.raises(SiteError, match="is still changing this site"):
             with site_lock(root, 0.2):
                 pass
         holder.kill()

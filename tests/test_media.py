@@ -268,7 +268,7 @@ def test_the_build_publishes_the_image_under_the_base_path(site: Path) -> None:
     public = site / "public"
     assert (public / LOCAL[1:]).read_bytes() == JPEG
     assert sorted(p.name for p in (public / "media").iterdir()) == [LOCAL.split("/")[2], "manifest-sha256.txt"]
-    page = next(p for p in public.glob("2024/03/05/*/index.html") if "Storm makes landfall" in p.read_text())
+    page = next(p for p in public.glob("2024/03/05/*/index.html") if '<h1 class="page-title">Storm makes landfall' in p.read_text())
     assert f'<img src="/liveblog-archive{LOCAL}" alt="Waves over a sea wall">' in page.read_text()
     assert f"  {LOCAL[1:]}\n" in (public / "manifest-sha256.txt").read_text()
     feed = (public / "feed.xml").read_text()
@@ -343,7 +343,7 @@ def test_a_hot_linked_image_survives_the_sanitiser_with_no_referrer(site: Path, 
 def test_the_archived_image_loads_in_a_browser(site: Path, chromium: Any) -> None:
     assert invoke(site, "build").exit_code == 0
     public = site / "public"
-    page_path = next(p for p in public.glob("2024/03/05/*/index.html") if "Storm makes landfall" in p.read_text())
+    page_path = next(p for p in public.glob("2024/03/05/*/index.html") if '<h1 class="page-title">Storm makes landfall' in p.read_text())
     with tools.serve_directory(public, "/liveblog-archive/") as base:
         with tools.new_page(chromium, width=390, height=900) as page:
             page.goto(base + page_path.parent.relative_to(public).as_posix() + "/")

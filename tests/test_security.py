@@ -272,7 +272,8 @@ def test_hostile_links_and_images_in_post_bodies_never_survive(tmp_path: Path) -
 def test_every_url_a_theme_template_prints_into_a_link_goes_through_the_href_filter() -> None:
     unfiltered = []
     for template in sorted((THEME / "templates").iterdir()):
-        text = template.read_text(encoding="utf-8")
+        # A {% raw %} block is not Jinja's: Pagefind's result template, filled in the browser.
+        text = re.sub(r"\{% raw %\}.*?\{% endraw %\}", "", template.read_text(encoding="utf-8"), flags=re.S)
         for match in re.finditer(r'(?:href|src)="\{\{(.*?)\}\}|<(link|guid)[^>]*>\{\{(.*?)\}\}', text):
             expression = (match[1] or match[3]).strip()
             if not expression.endswith("|href"):
@@ -290,7 +291,9 @@ def test_a_template_linking_to_a_hostile_value_stops_the_build_naming_it(tmp_pat
     assert "post.post.title|href" in (root / "templates/post.html").read_text()
     code, _out, err = run(root, "build")
     assert code == 1
-    assert err == ("Error: templates/post.html: refusing to publish a link to 'javascript:alert(1)': only "
+    assert re.fullmatch(r"Error: templates/post\.html:\d+: refusing to publish a link to 'javascript:alert\(1\)': only "
+                        r"http\(s\) URLs and the site's own addresses may be linked\n", err), err
+    assert err.count("refusing") == 1 and ("Error: templates/post.html: refusing to publish a link to 'javascript:alert(1)': only "
                    "http(s) URLs and the site's own addresses may be linked\n")
 
 

@@ -86,7 +86,7 @@ def serve(
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            with site_lock(config.root, lock_timeout, command="serve", waiting=log):
+            with site_lock(config.root, lock_timeout, waiting=log):
                 report = build(site_dir, output=out_dir, base_url=local_base)
         except SiteError as error:
             log(f"Error: {error}")

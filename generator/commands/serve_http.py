@@ -9,9 +9,10 @@ every machine.
 
 It stays up whatever a client does: at most `max_connections` are served at
 once (one thread each; past that a connection gets 503 at once), a
-connection that has not sent its whole request head within
-`header_seconds` is closed (slow-header clients), one that sits idle for
-`idle_seconds` between requests too, and a client that goes away mid-answer
+connection that has not sent a whole request head within `header_seconds`
+of connecting or of its previous answer is closed (slow-header clients and
+idle keep-alive alike), a read or write of the socket that stalls for
+`idle_seconds` ends the connection, and a client that goes away mid-answer
 is one line in the log, not a traceback.
 """
 
@@ -231,7 +232,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 MAX_CONNECTIONS = 32  # served at once, live-reload streams included (one per open tab)
 HEADER_SECONDS = 10.0  # to send a request's line and headers
-IDLE_SECONDS = 30.0  # between two requests on one connection (a keep-alive browser)
+IDLE_SECONDS = 30.0  # a read or write of the socket that makes no progress
 _GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 

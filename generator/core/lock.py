@@ -6,14 +6,16 @@ capture's merge (issue 17 §11). Every command that writes the site (import,
 build, export-bag, each rebuild of `serve`; later `capture` and
 `export-wacz`) runs inside `site_lock(site_root, timeout)`.
 
-Why `fcntl.flock` on `.liveblog/lock`, not the `filelock` package: the kernel
-drops the lock when its process dies, even by SIGKILL, so there is never a
-stale lock to break by hand or guess about (the lock file itself stays and
-means nothing); it needs no dependency; and waiting with a message and a
-timeout is a short loop. `filelock` would add Windows, where we would use
-`msvcrt.locking`; liveblog runs on Linux and macOS (GitHub Pages' runners).
-The holder writes its pid and command into the file, so a waiting process
-can say whom it waits for.
+Why `fcntl.flock`, not the `filelock` package: the kernel drops the lock when
+its process dies, even by SIGKILL, so there is never a stale lock to break by
+hand or guess about; it needs no dependency; waiting with a message and a
+timeout is a short loop. (`filelock` would add Windows, which liveblog does
+not run on.) The lock is taken on the site folder itself, not on a lock file:
+a command that fails must leave the site exactly as it was, and a lock file
+would be one more thing it wrote; a folder's inode also never changes, where
+an editor saving `site.toml` replaces the file's. Where a file system cannot
+lock a folder, or the folder cannot be opened, the command runs unlocked.
+On Linux the waiting process names the holder's pid (from /proc/locks).
 """
 
 from __future__ import annotations
@@ -27,53 +29,48 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.core.errors import SiteError
-from generator.core.paths import STATE_DIR
 
-LOCK_FILE = "lock"
 DEFAULT_TIMEOUT = 600.0  # seconds a command waits for another to finish with the site
 _POLL = 0.05  # seconds between tries while waiting
-# The site folder cannot be written at all: nothing can change it, so nothing to lock.
-_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+_BUSY = {errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES}
 
 
 @contextmanager
-def site_lock(site_root: Path, timeout: float = DEFAULT_TIMEOUT, *, command: str = "liveblog",
+def site_lock(site_root: Path, timeout: float = DEFAULT_TIMEOUT, *,
               waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the site's exclusive lock for the `with` block.
 
     When another process holds it, `waiting` is told once (a line for the
     terminal) and the lock is tried again until `timeout` seconds have passed;
-    then a SiteError names the lock and its holder."""
-    path = site_root / STATE_DIR / LOCK_FILE
+    then a SiteError names the site folder and the holder."""
     try:
-        path.parent.mkdir(exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as error:
-        if error.errno in _READ_ONLY:
+        handle = os.open(site_root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        yield  # no such folder (the command will say so) or not readable: nothing to guard
+        return
+    try:
+        if _acquire(handle, site_root, timeout, waiting):
             yield
-            return
-        raise SiteError(f"cannot open the site lock: {error.strerror or error}", path=path) from None
-    try:
-        _acquire(handle, path, timeout, waiting)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()} {command}\n".encode(), 0)
-        yield
+        else:
+            yield  # this file system cannot lock a folder
     finally:
         os.close(handle)  # releases the lock
 
 
-def _acquire(handle: int, path: Path, timeout: float, waiting: Callable[[str], None] | None) -> None:
+def _acquire(handle: int, site_root: Path, timeout: float, waiting: Callable[[str], None] | None) -> bool:
     deadline = time.monotonic() + timeout
     told = False
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
+            return True
+        except OSError as error:
+            if error.errno not in _BUSY:
+                return False
         holder = _holder(handle)
         if time.monotonic() >= deadline:
-            raise SiteError(f"another liveblog process ({holder}) is still using this site", path=path,
+            raise SiteError(f"another liveblog process ({holder}) is still changing this site",
+                            path=site_root,
                             hint=f"waited {timeout:g} s; let it finish, or pass a longer --lock-timeout")
         if not told and waiting is not None:
             waiting(f"waiting for another liveblog process ({holder}) to finish with this site…")
@@ -82,9 +79,16 @@ def _acquire(handle: int, path: Path, timeout: float, waiting: Callable[[str], N
 
 
 def _holder(handle: int) -> str:
-    """"pid 1234: build", as the holder wrote it."""
+    """"pid 1234" of the process holding the lock on the folder, where the OS says."""
+    stat = os.fstat(handle)
+    device = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
     try:
-        pid, _, command = os.pread(handle, 200, 0).decode("utf-8", "replace").strip().partition(" ")
+        lines = Path("/proc/locks").read_text().splitlines()
     except OSError:
-        return "unknown"
-    return f"pid {pid}: {command}" if pid.isdigit() else "unknown"
+        return "pid unknown"
+    for line in lines:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"; "->" marks a waiter
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == device:
+            return f"pid {fields[4]}"
+    return "pid unknown"

@@ -36,6 +36,8 @@ def runtime_error(error: Exception, root: Path) -> SiteError | None:
     if not frames:
         return None
     frame = frames[-1]
+    if isinstance(error, SiteError):  # ours (a refused link): its own words, at the template's line
+        return SiteError(error.message, path=shown(Path(frame.filename), root), line=frame.lineno, hint=error.hint)
     message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return SiteError(f"template error: {message}", path=shown(Path(frame.filename), root), line=frame.lineno)
 
