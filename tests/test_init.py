@@ -49,7 +49,15 @@ def test_init_copies_the_default_theme(tmp_path: Path) -> None:
         assert theme, f"the theme has no {folder}/"
         for rel in theme:
             copied = tmp_path / "site" / folder / rel
+            if f"{folder}/{rel.as_posix()}".startswith("static/replay/"):
+                continue
             assert copied.read_bytes() == (THEME / folder / rel).read_bytes(), copied
+
+
+def test_init_leaves_the_vendored_replaywebpage_in_the_package(tmp_path: Path) -> None:
+    init_site(tmp_path / "site")
+    assert (THEME / "static" / "replay" / "sw.js").is_file()
+    assert not (tmp_path / "site" / "static" / "replay").exists()
 
 
 def test_init_into_an_existing_empty_folder(tmp_path: Path) -> None:

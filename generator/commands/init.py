@@ -23,6 +23,9 @@ _RENAMED = {"gitignore": ".gitignore"}
 # Empty folders git should keep.
 _PLACEHOLDERS = ("content/.gitkeep", "captures/.gitkeep")
 _THEME_FOLDERS = ("templates", "static")
+# The vendored ReplayWeb.page is not the site's to edit: builds take it from the package,
+# so upgrading liveblog upgrades it (a site's own static/replay/ would still win).
+_NOT_COPIED = ("static/replay/",)
 
 
 def init_site(target: Path) -> tuple[str, ...]:
@@ -50,7 +53,8 @@ def skeleton_files() -> dict[str, bytes]:
         files[_RENAMED.get(rel, rel)] = data
     for folder in _THEME_FOLDERS:
         for rel, data in _read_tree(THEME / folder):
-            files[f"{folder}/{rel}"] = data
+            if not f"{folder}/{rel}".startswith(_NOT_COPIED):
+                files[f"{folder}/{rel}"] = data
     for rel in _PLACEHOLDERS:
         files[rel] = b""
     return files
