@@ -89,7 +89,7 @@ def test_a_web_archived_blog_gets_its_wacz_and_a_replay_page_under_the_base_path
     assert f'url="{EVENING.url}" ts="20240305210000"' in element[0]  # the last capture
     assert 'replaybase="/liveblog-archive/static/replay/"' in element[0]
     # Each capture opens the replay at its own time.
-    assert f"replay/#url=https%3A%2F%2Fwww.example-news.com%2Fworld%2Flive%2F2024%2Fstorm-live&amp;ts=20240305133000" in replay
+    assert "replay/#url=https%3A%2F%2Fwww.example-news.com%2Fworld%2Flive%2F2024%2Fstorm-live&amp;ts=20240305133000" in replay
     # The service worker sits in the folder it serves (its scope is replaybase).
     assert (public / "static" / "replay" / "sw.js").read_bytes() == (REPLAY_DIR / "sw.js").read_bytes()
     assert (public / "static" / "replay" / "ui.js").is_file() and (public / "static" / "replay" / "LICENSE.txt").is_file()
