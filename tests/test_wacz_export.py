@@ -257,3 +257,12 @@ def test_every_line_cdxj_indexer_gives_for_a_real_crawl_passes_the_check() -> No
         (EARLY.url, "20240305133000"), (MIDDAY.url, "20240305190000"), (EVENING.url, "20240305210000"),
         ("https://www.example-news.com/img/storm.png", "20240305190001")}  # requests are not indexed
     assert all(data[e.offset:e.offset + 2] == b"\x1f\x8b" for e in entries)
+
+
+def test_a_capture_changed_since_its_import_is_refused_not_packaged(site: Path) -> None:
+    imported(site, "crawl.warc.gz", warc(CRAWL))
+    kept = site / "captures" / "crawl.warc.gz"
+    kept.write_bytes(kept.read_bytes()[:-300])  # cut short: cdxj-indexer alone would index what is left
+    code, _out, err = run(site, "export-wacz", BLOG, str(site.parent / "x.wacz"))
+    assert code == 1 and "crawl.warc.gz: the capture file does not match the sha256 _blog.md records" in err
+    assert not (site.parent / "x.wacz").exists()
