@@ -11,7 +11,7 @@ import pytest
 
 from generator.commands.build import build
 from generator.commands.check import check_site
-from generator.core.config import DEFAULTS, load_config
+from generator.core.config import DEFAULTS, REPLAY_DEFAULTS, load_config
 from generator.core.errors import SiteError
 from generator.commands.init import SKELETON, init_site, skeleton_files
 from generator.render.jinja import THEME
@@ -94,14 +94,15 @@ def test_site_toml_documents_every_key(tmp_path: Path) -> None:
     init_site(tmp_path)
     text = (tmp_path / "site.toml").read_text(encoding="utf-8")
     lines = text.splitlines()
-    for key in [*DEFAULTS, "zones", "topics"]:
+    for key in [*DEFAULTS, "zones", "topics", "replay"]:
         pattern = re.compile(rf"^(?:{re.escape(key)}\s*=|\[{re.escape(key)}\])")
         numbers = [n for n, line in enumerate(lines) if pattern.match(line)]
         assert len(numbers) == 1, f"{key} should be set once in site.toml"
         assert lines[numbers[0] - 1].startswith("#"), f"{key} has no comment above it"
     raw = tomllib.loads(text)
-    assert set(raw) == {*DEFAULTS, "zones", "topics"}
+    assert set(raw) == {*DEFAULTS, "zones", "topics", "replay"}
     assert raw["topics"] == {}
+    assert raw["replay"] == REPLAY_DEFAULTS
     assert "#   \"" in text.split("[topics]")[0].rsplit("[zones]", 1)[1], "no topic example"
     config = load_config(tmp_path)
     assert {"ET", "CT", "MT", "PT"} <= dict(config.zones).keys()
