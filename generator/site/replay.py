@@ -59,7 +59,7 @@ def replay_view(blog: Blog, config: Config, urls: Urls) -> ReplayView | None:
         if found not in captures:
             captures.append(found)
     own = [c for c in captures if c.url == blog.source_url]
-    opens = (own or captures or [None])[-1]
+    opens = (own or captures)[-1] if captures else None
     wacz = urls.blog_wacz(blog.slug)
     return ReplayView(published=plan.published, bytes=plan.bytes, limit_mb=plan.limit_mb, page=page,
                       wacz=urls.link(wacz), wacz_name=wacz.rsplit("/", 1)[-1],
