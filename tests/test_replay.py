@@ -198,6 +198,12 @@ def test_the_replay_page_shows_the_captured_headline_in_chromium(tmp_path: Path,
         frame = next(f for f in page.frames if "/static/replay/w/" in f.url)
         assert "20240305210000" in frame.url  # the last capture, as the element asks
         assert axe(page) == []
+        with tools.new_page(chromium, 390, 844) as phone:
+            phone.goto(base + f"live/{BLOG}/")
+            assert axe(phone) == []  # the blog page with its replay links
+            phone.get_by_role("link", name="See the page as captured").click()
+            phone.wait_for_url(base + f"live/{BLOG}/replay/**")
+            assert axe(phone) == []
         # A capture's link opens the replay at that capture's time.
         page.goto(base + f"live/{BLOG}/replay/#url={EARLY.url}&ts=20240305133000")
         page.reload()
