@@ -17,7 +17,7 @@ import yaml
 from generator import SOURCE_REPOSITORY, __version__
 from generator.commands.build import build
 from generator.commands.check import check_site
-from generator.core.config import DEFAULTS, load_config
+from generator.core.config import DEFAULTS, REPLAY_DEFAULTS, load_config
 from generator.core.errors import SiteError
 from generator.commands.init import SKELETON, init_site, skeleton_files
 from generator.render.jinja import THEME
@@ -55,7 +55,15 @@ def test_init_copies_the_default_theme(tmp_path: Path) -> None:
         assert theme, f"the theme has no {folder}/"
         for rel in theme:
             copied = tmp_path / "site" / folder / rel
+            if f"{folder}/{rel.as_posix()}".startswith("static/replay/"):
+                continue
             assert copied.read_bytes() == (THEME / folder / rel).read_bytes(), copied
+
+
+def test_init_leaves_the_vendored_replaywebpage_in_the_package(tmp_path: Path) -> None:
+    init_site(tmp_path / "site")
+    assert (THEME / "static" / "replay" / "sw.js").is_file()
+    assert not (tmp_path / "site" / "static" / "replay").exists()
 
 
 def test_init_into_an_existing_empty_folder(tmp_path: Path) -> None:
@@ -92,14 +100,15 @@ def test_site_toml_documents_every_key(tmp_path: Path) -> None:
     init_site(tmp_path)
     text = (tmp_path / "site.toml").read_text(encoding="utf-8")
     lines = text.splitlines()
-    for key in [*DEFAULTS, "zones", "topics"]:
+    for key in [*DEFAULTS, "zones", "topics", "replay"]:
         pattern = re.compile(rf"^(?:{re.escape(key)}\s*=|\[{re.escape(key)}\])")
         numbers = [n for n, line in enumerate(lines) if pattern.match(line)]
         assert len(numbers) == 1, f"{key} should be set once in site.toml"
         assert lines[numbers[0] - 1].startswith("#"), f"{key} has no comment above it"
     raw = tomllib.loads(text)
-    assert set(raw) == {*DEFAULTS, "zones", "topics"}
+    assert set(raw) == {*DEFAULTS, "zones", "topics", "replay"}
     assert raw["topics"] == {}
+    assert raw["replay"] == REPLAY_DEFAULTS
     assert "#   \"" in text.split("[topics]")[0].rsplit("[zones]", 1)[1], "no topic example"
     config = load_config(tmp_path)
     assert {"ET", "CT", "MT", "PT"} <= dict(config.zones).keys()

@@ -22,7 +22,7 @@ import tools
 from generator.cli import main
 from sites import REPO, SAMPLE, SITE_TOML, make_site
 from test_serve import free_port, start, stop
-from warcs import CRAWL, EARLY, EVENING, warc
+from warcs import BLOG_URL, CRAWL, EARLY, EVENING, POSTS, Response, page as blog_page, warc
 
 BLOG = "2024-03-05-storm-live-latest-updates"
 REPLAY_DIR = REPO / "generator" / "theme" / "static" / "replay"
@@ -198,11 +198,34 @@ def test_the_replay_page_shows_the_captured_headline_in_chromium(tmp_path: Path,
         frame = next(f for f in page.frames if "/static/replay/w/" in f.url)
         assert "20240305210000" in frame.url  # the last capture, as the element asks
         assert axe(page) == []
+        with tools.new_page(chromium, 390, 844) as phone:
+            phone.goto(base + f"live/{BLOG}/")
+            assert axe(phone) == []  # the blog page with its replay links
+            phone.get_by_role("link", name="See the page as captured").click()
+            phone.wait_for_url(base + f"live/{BLOG}/replay/**")
+            assert axe(phone) == []
         # A capture's link opens the replay at that capture's time.
         page.goto(base + f"live/{BLOG}/replay/#url={EARLY.url}&ts=20240305133000")
         page.reload()
         assert wait_for_replayed_headline(page) == HEADLINE
         assert any("20240305133000" in f.url for f in page.frames if "/static/replay/w/" in f.url)
+
+
+# A captured page that tries to take over the archive's own page once replayed.
+FRAME_BUSTER = (b"<script>setTimeout(function () {"
+                b" window.top.document.title = 'taken over'; window.parent.document.title = 'taken over';"
+                b" window.top.location.href = 'http://127.0.0.1:9/elsewhere'; }, 200)</script></body>")
+
+
+def test_a_replayed_page_cannot_take_over_or_leave_the_replay_page(tmp_path: Path, chromium: Any) -> None:
+    hostile = blog_page([POSTS[1]], "2024-03-05T13:15:00Z").replace(b"</body>", FRAME_BUSTER)
+    public = built(archived_site(tmp_path, records=[Response(BLOG_URL, "2024-03-05T13:30:00Z", hostile)]))
+    with tools.serve_directory(public) as base, tools.new_page(chromium) as page:
+        page.goto(base + f"live/{BLOG}/replay/")
+        assert wait_for_replayed_headline(page) == HEADLINE
+        page.wait_for_timeout(1500)  # the script has run (ReplayWeb.page keeps it inside its frame)
+        assert page.url.startswith(base + f"live/{BLOG}/replay/")
+        assert page.title() == f"{HEADLINE}: the page as captured · Test archive"
 
 
 def test_the_replay_works_from_liveblog_serve(tmp_path: Path, chromium: Any) -> None:

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -209,3 +210,59 @@ def test_a_capture_file_gone_from_captures_is_named(site: Path) -> None:
 @pytest.mark.parametrize("args", [[], ["--all"], [BLOG], ["--all", BLOG, "x.wacz"]])
 def test_wrong_arguments_are_a_usage_error(site: Path, args: list[str]) -> None:
     assert run(site, "export-wacz", *args)[0] == 2
+
+
+def test_a_revisit_capture_is_a_page_and_an_index_entry_of_its_own(site: Path) -> None:
+    from tests.warcs import Revisit
+    later = Revisit(EARLY.url, "2024-03-05T14:00:00Z", EARLY)
+    imported(site, "crawl.warc.gz", warc([EARLY, later]))
+    out = site.parent / "storm.wacz"
+    assert run(site, "export-wacz", BLOG, str(out))[0] == 0
+    package = zipfile.ZipFile(out)
+    assert [p["ts"] for p in pages_of(package)[1:]] == ["2024-03-05T13:30:00Z", "2024-03-05T14:00:00Z"]
+    kinds = {ts: entry["mime"] for _k, ts, entry in index_of(package)}
+    assert kinds == {"20240305133000": "text/html", "20240305140000": "warc/revisit"}
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("com,example)/ 20240305133000 not json", "is not `key timestamp {json}`"),
+    ('com,example)/ 20240305133000 {"url": "u", "filename": "crawl.warc.gz", "offset": "1"}',
+     "is not `key timestamp {json}`"),
+    ('com,example)/ 2024 {"url": "u", "filename": "crawl.warc.gz", "offset": "0", "length": "10"}',
+     "no 14-digit time"),
+    ('com,example)/ 20240305133000 {"url": "u", "filename": "other.warc.gz", "offset": "0", "length": "10"}',
+     "names no packaged WARC"),
+    ('com,example)/ 20240305133000 {"url": "u", "filename": "crawl.warc.gz", "offset": "5", "length": "10"}',
+     "where no record starts"),
+    ('com,example)/ 20240305133000 {"url": "u", "filename": "crawl.warc.gz", "offset": "0", "length": "999999"}',
+     "where no record starts"),
+])
+def test_the_structural_check_refuses_an_index_line_that_would_replay_wrong(line: str, message: str) -> None:
+    from generator.archive.index import check_line
+    from generator.archive.sources import ArchiveFile
+    from generator.core.errors import SiteError
+
+    files = {"crawl.warc.gz": ArchiveFile("crawl.warc.gz", warc([EARLY]))}
+    with pytest.raises(SiteError, match=re.escape(message)):
+        check_line(line, files)
+
+
+def test_every_line_cdxj_indexer_gives_for_a_real_crawl_passes_the_check() -> None:
+    from generator.archive.index import cdxj_index
+    from generator.archive.sources import ArchiveFile
+
+    data = warc(CRAWL)
+    entries = cdxj_index([ArchiveFile("crawl.warc.gz", data)])
+    assert {(e.url, e.timestamp) for e in entries} == {
+        (EARLY.url, "20240305133000"), (MIDDAY.url, "20240305190000"), (EVENING.url, "20240305210000"),
+        ("https://www.example-news.com/img/storm.png", "20240305190001")}  # requests are not indexed
+    assert all(data[e.offset:e.offset + 2] == b"\x1f\x8b" for e in entries)
+
+
+def test_a_capture_changed_since_its_import_is_refused_not_packaged(site: Path) -> None:
+    imported(site, "crawl.warc.gz", warc(CRAWL))
+    kept = site / "captures" / "crawl.warc.gz"
+    kept.write_bytes(kept.read_bytes()[:-300])  # cut short: cdxj-indexer alone would index what is left
+    code, _out, err = run(site, "export-wacz", BLOG, str(site.parent / "x.wacz"))
+    assert code == 1 and "crawl.warc.gz: the capture file does not match the sha256 _blog.md records" in err
+    assert not (site.parent / "x.wacz").exists()

@@ -9,8 +9,10 @@ inside a `.wacz` capture go in as they are, named `<wacz name>-<warc name>`
 is its offset in the WARC). A WARC gzip'd as one whole stream (no offset of
 a record is a position in it) goes in gunzipped, as `<name>.warc`: the
 importer recorded such records by their offset in the gunzipped stream, so
-the offsets stay right. Saved HTML pages and texts are no web archive: they
-are left out, and the caller says so.
+the offsets stay right. A capture file whose sha256 is not the one recorded
+at import is refused: the package holds the captures as they were recorded,
+or nothing. Saved HTML pages and texts are no web archive: they are left
+out, and the caller says so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from generator.core.errors import SiteError
+from generator.core.fixity import recorded
 from generator.core.model import Blog
 from generator.core.paths import read_bytes
 from generator.core.replay import WEB_ARCHIVE_FORMATS
@@ -74,7 +77,7 @@ def collect(root: Path, blogs: Iterable[Blog]) -> Archives:
                 left_out[f"{record.file} ({record.format})"] = None
                 continue
             if record.file not in parts:
-                parts[record.file] = _parts(root, record.file, record.format, taken)
+                parts[record.file] = _parts(root, record.file, record.format, record.sha256, record.size, taken)
             if record.record_offset is None:
                 continue
             part = _holding(parts[record.file], record.record_offset)
@@ -87,10 +90,15 @@ def collect(root: Path, blogs: Iterable[Blog]) -> Archives:
     return Archives(files, tuple(pages), tuple(left_out))
 
 
-def _parts(root: Path, file: str, format: str, taken: set[str]) -> tuple[_Part, ...]:
+def _parts(root: Path, file: str, format: str, sha256: str, size: int, taken: set[str]) -> tuple[_Part, ...]:
     path = root / file
     data = read_bytes(path, missing="the capture file _blog.md lists is missing",
                       hint="restore it from a copy; `liveblog verify` lists what is missing")
+    # A WARC `liveblog capture` appends to holds the recorded bytes as its first `size` bytes.
+    if not recorded(data, size, sha256, appendable=format == "warc"):
+        raise SiteError("the capture file does not match the sha256 _blog.md records for it "
+                        "(it changed since it was imported)", path=path,
+                        hint="restore it from a copy; `liveblog verify` checks every capture")
     name = file.rsplit("/", 1)[-1]
     if format == "wacz":
         stem = name.removesuffix(".wacz")

@@ -44,6 +44,11 @@ def requirement() -> str:
     return f"liveblog @ git+{SOURCE_REPOSITORY}@v{__version__}"
 
 
+# The vendored ReplayWeb.page is not the site's to edit: builds take it from the package,
+# so upgrading liveblog upgrades it (a site's own static/replay/ would still win).
+_NOT_COPIED = ("static/replay/",)
+
+
 def init_site(target: Path) -> tuple[str, ...]:
     """Create a new site in `target`; return the files written (relative, sorted).
 
@@ -71,7 +76,8 @@ def skeleton_files() -> dict[str, bytes]:
         files[_RENAMED.get(rel, rel)] = data
     for folder in _THEME_FOLDERS:
         for rel, data in _read_tree(THEME / folder):
-            files[f"{folder}/{rel}"] = data
+            if not f"{folder}/{rel}".startswith(_NOT_COPIED):
+                files[f"{folder}/{rel}"] = data
     for rel in _PLACEHOLDERS:
         files[rel] = b""
     return files

@@ -40,7 +40,8 @@ class ReplayView:
     ui: str  # link to ReplayWeb.page's ui.js
     start: str  # link to our liveblog-replay.js: shows the element once the service worker is active
     base: str  # replayBase: the folder of its service worker
-    captures: tuple[ReplayCapture, ...]  # oldest first; the replay opens the last
+    captures: tuple[ReplayCapture, ...]  # oldest first
+    opens: ReplayCapture | None  # the newest capture of the blog's own address (else the newest)
 
 
 def replay_view(blog: Blog, config: Config, urls: Urls) -> ReplayView | None:
@@ -57,9 +58,11 @@ def replay_view(blog: Blog, config: Config, urls: Urls) -> ReplayView | None:
                               page + "#" + urlencode({"url": record.source_url, "ts": ts}))
         if found not in captures:
             captures.append(found)
+    own = [c for c in captures if c.url == blog.source_url]
+    opens = (own or captures)[-1] if captures else None
     wacz = urls.blog_wacz(blog.slug)
     return ReplayView(published=plan.published, bytes=plan.bytes, limit_mb=plan.limit_mb, page=page,
                       wacz=urls.link(wacz), wacz_name=wacz.rsplit("/", 1)[-1],
                       ui=urls.link(Urls.REPLAY_STATIC + "ui.js"),
                       start=urls.link(Urls.REPLAY_STATIC + "liveblog-replay.js"), base=urls.link(Urls.REPLAY_STATIC),
-                      captures=tuple(captures))
+                      captures=tuple(captures), opens=opens)
