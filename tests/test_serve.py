@@ -82,7 +82,7 @@ def stop(process: subprocess.Popen[str]) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
     try:
-        return process.wait(timeout=10)
+        return process.wait(timeout=30)  # a loaded CI machine may take a while to stop
     finally:
         if process.poll() is None:
             process.kill()
