@@ -21,8 +21,8 @@ import fcntl
 import io
 import os
 import uuid
-import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from warcio.warcwriter import WARCWriter
 from generator import __version__
 from generator.archive.fetch import Exchange, Validators
 from generator.core.errors import SiteError
+from generator.ingest.warc.inflate import members
 from generator.ingest.warc.rounds import ROUND_TYPE, read_round, round_fields
 
 WARC_VERSION = "WARC/1.1"
@@ -181,20 +182,16 @@ def open_warc(path: Path) -> tuple[WarcFile, Resumed]:
 
 
 def _whole_members(data: bytes, path: Path) -> int:
-    """Where the last whole gzip member ends (a torn one after it is a killed write)."""
-    position = 0
-    while position < len(data):
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            inflater.decompress(data[position:])
-        except zlib.error:
-            if position == 0:
-                raise SiteError("not a gzip'd WARC: cannot append to it", path=path) from None
-            return position
-        if not inflater.eof:
-            return position
-        position = len(data) - len(inflater.unused_data)
-    return position
+    """Where the last whole gzip member ends (a torn one after it is a killed write),
+    walking the members as the WARC importer does (ingest/warc/inflate.py)."""
+    whole = 0
+    try:
+        for member in members(data, source=str(path)):
+            whole = member.end
+    except SiteError:
+        if whole == 0:
+            raise SiteError("not a gzip'd WARC: cannot append to it", path=path) from None
+    return whole
 
 
 def _read_back(data: bytes, path: Path) -> Resumed:
@@ -240,8 +237,13 @@ def _kept(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
 
 
 def warc_date(exchange: Exchange) -> str:
-    """WARC 1.1 allows fractions of a second; microseconds tell rounds apart."""
-    return exchange.started.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return warc_timestamp(exchange.started)
+
+
+def warc_timestamp(moment: datetime) -> str:
+    """A UTC time as WARC-Date writes it: WARC 1.1 allows fractions of a second, and
+    microseconds tell rounds apart."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _record_id() -> str:

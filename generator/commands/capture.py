@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from generator.archive.fetch import Fetcher
 from generator.archive.recorder import Recorder, RoundResult
-from generator.archive.writer import open_warc
+from generator.archive.writer import open_warc, warc_timestamp
 from generator.commands.import_ import ImportReport, import_captures
 from generator.core.config import Config
 from generator.core.errors import SiteError
@@ -134,7 +134,7 @@ def capture(config: Config, plan: Plan, report: Callable[[RoundLine], None],
         recorder = Recorder(warc, resumed, fetcher, max_pages=plan.max_pages, obey_robots=plan.obey_robots,
                             delay=plan.delay)
         for start in _ticks(plan, stop):
-            started = start.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            started = warc_timestamp(start)
             result = recorder.round(plan.urls, started)
             rounds += 1
             pages += result.pages

@@ -24,6 +24,7 @@ class Member:
     offset: int  # where the member starts in the file
     inflated_at: int  # where its bytes start in the gunzipped stream (what `gunzip` gives)
     data: bytes
+    end: int  # where the next member starts (the end of the file, after the last)
 
 
 def members(data: bytes, *, source: str, where: str = "", limit: int | None = None) -> Iterator[Member]:
@@ -34,7 +35,7 @@ def members(data: bytes, *, source: str, where: str = "", limit: int | None = No
     offset = inflated = 0
     while offset < len(data):
         body, end = _member(view, offset, limit, source, where)
-        yield Member(offset, inflated, body)
+        yield Member(offset, inflated, body, end)
         inflated += len(body)
         offset = end
 
