@@ -17,7 +17,6 @@ import difflib
 import email.utils
 import functools
 import hashlib
-import html
 import html as htmllib
 import json
 import re
@@ -100,7 +99,7 @@ class Renderer:
             zone=self.zone,
             longdate=longdate,
             month=lambda d: f"{d:%B %Y}",
-            iso=lambda d: d.isoformat(timespec="milliseconds") if getattr(d, "microsecond", 0) else d.isoformat(),
+            iso=html_datetime,
             rfc822=lambda d: email.utils.format_datetime(d),
             jsonld=script_json,
             href=safe_link,
@@ -149,7 +148,7 @@ class Renderer:
         nh3 lets through but a page must not link to (`//host`, `\\host`: core/urls.py
         `is_safe_link`) loses the attribute; the link's text stays."""
         url = match[2]
-        if not is_safe_link(html.unescape(url)):
+        if not is_safe_link(htmllib.unescape(url)):
             return ""
         base = self.config.base_path
         if url.startswith("/") and not url.startswith("//") and not url.startswith(base):
@@ -179,9 +178,7 @@ class Renderer:
         """<time datetime="ISO with offset">11:29 a.m. ET, July 8, 2023</time>, in the site's zone."""
         local = moment.astimezone(self._tz)
         shown = f"{self.clock(local)} {self.zone(local)}" + (f", {longdate(local)}" if with_date else "")
-        # HTML's datetime allows at most three digits of a second (a WARC date has six).
-        stamp = local.isoformat(timespec="milliseconds" if local.microsecond else "seconds")
-        return Markup(f'<time datetime="{stamp}">{shown}</time>')
+        return Markup(f'<time datetime="{html_datetime(local)}">{shown}</time>')
 
     def local(self, moment: datetime) -> datetime:
         """The same instant in the site's time zone (what readers are shown)."""
@@ -290,6 +287,14 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def html_datetime(moment: date) -> str:
+    """A date or time as HTML's datetime attribute takes it: ISO 8601, with at most three
+    digits of a second (a WARC date has six)."""
+    if isinstance(moment, datetime) and moment.microsecond:
+        return moment.isoformat(timespec="milliseconds")
+    return moment.isoformat()
+
+
 @jinja2.pass_context
 def safe_link(context: jinja2.runtime.Context, url: object) -> str:
     """The `href` filter, on every URL a template puts in href or src (and a feed's
@@ -309,7 +314,7 @@ def html_text(text: object) -> str:
     escaped for HTML here, then for XML by autoescaping, so a reader shows
     `Posts about <script>` as those characters. A plain str, not Markup, so the
     second escape happens; text elements (title, category) need only the second."""
-    return html.escape(str(text), quote=False)
+    return htmllib.escape(str(text), quote=False)
 
 
 def longdate(value: date | datetime) -> str:

@@ -226,7 +226,7 @@ class _BlogPages:
             def make(posts: tuple[PostEntry, ...] = posts, oldest_first: bool = oldest_first,
                      other: str = other) -> dict[str, Any]:
                 shown = maker.shown(posts)
-                history = capture_history(sources, maker.shown(oldest)) if len(sources) > 1 else ()
+                history = capture_history(sources, shown) if len(sources) > 1 else ()
                 return {"page_title": blog.title + (" (oldest first)" if oldest_first else ""),
                         "blog": blog, "sources": sources, "posts_views": shown,
                         "oldest_first": oldest_first, "other_order": other, "history": history,

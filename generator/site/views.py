@@ -238,7 +238,8 @@ class HistoryEntry:
 def capture_history(sources: Sequence[SourceView], views: Sequence[PostView]) -> tuple[HistoryEntry, ...]:
     """What each of a blog's captures (capture-time order) added, changed and removed,
     from the posts each showed (`post_ids`, `changed_ids` in _blog.md) and the posts'
-    `removed_in`."""
+    `removed_in`. The posts it removed are listed oldest first, whatever order `views` is in."""
+    views = sorted(views, key=lambda view: (view.entry.published, view.entry.id))
     by_id = {view.entry.id: view for view in views}
     removed: dict[str, list[PostView]] = {}
     for view in views:
