@@ -90,7 +90,9 @@ def test_a_topic_filter_narrows_the_results(served: str, chromium: Any) -> None:
         everything = page.locator(".pf-result-link").count()
         page.locator("pagefind-filter-pane .pf-filter-group-name", has_text="Topic").click()
         page.locator("pagefind-filter-pane label", has_text="Cluster munitions").first.click()
-        page.wait_for_function(f"document.querySelectorAll('.pf-result-link').length < {everything}")
+        # Pagefind empties the list before it shows the filtered results: wait for them
+        page.wait_for_function("n => { const k = document.querySelectorAll('.pf-result-link').length;"
+                               " return 0 < k && k < n; }", arg=everything)
         narrowed = page.locator(".pf-result-link")
         assert 0 < narrowed.count() < everything
         assert "cluster" in narrowed.first.inner_text().lower()
