@@ -296,10 +296,10 @@ def capture_command(obj: Context, urls: tuple[str, ...], every: str, until: str 
 @click.option("--full", is_flag=True, help="Render everything, ignoring what earlier builds left.")
 @click.option("--no-replay", is_flag=True,
               help="Publish no WACZ and no replay page for blogs captured in web archives.")
-@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=1, show_default=True,
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0,
               envvar="LIVEBLOG_JOBS",
-              help="Processes rendering big builds (0: one per CPU). Helps only where cores "
-                   "really run in parallel; see README, Performance.")
+              help="Processes rendering big builds  [default: 0, one per usable CPU; builds of "
+                   "fewer than 400 pages render in one]. See README, Performance.")
 @click.option("--no-search", "no_search", is_flag=True,
               help="Leave out the search index (public/pagefind/); the search page says so.")
 @pass_context

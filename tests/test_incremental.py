@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from generator.commands.build import WHOLE_POSTS_UP_TO, build
 from generator.cli import main
+from generator.core.errors import SiteError
 from sites import REPO, SAMPLE, comparable, make_site, snapshot
 
 BLOG = "content/2023-07-08-russia-ukraine-news"
@@ -173,6 +175,42 @@ def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path, m
     parallel = build(site, output=tmp_path / "parallel", full=True, workers=2,
                      whole_posts_up_to=MODES[mode], parallel_from=1)
     assert comparable(snapshot(serial.output)) == comparable(snapshot(parallel.output))
+
+
+def test_an_incremental_build_on_workers_equals_a_clean_build(site: Path, tmp_path: Path) -> None:
+    """Workers write their pages into the staging folder themselves; an incremental
+    build keeps the outputs whose bytes did not change, and the manifest names the
+    bytes as written."""
+    public = site / "public"
+    build(site, workers=2, parallel_from=1)
+    (site / "templates").mkdir(exist_ok=True)
+    theme = REPO / "generator" / "theme" / "templates" / "post.html"
+    (site / "templates" / "post.html").write_text(
+        theme.read_text(encoding="utf-8").replace("{% endblock %}", "<span hidden>t</span>{% endblock %}", 1),
+        encoding="utf-8")
+    edit_post(site)
+    report = build(site, workers=2, parallel_from=1)
+    assert report.incremental and len(report.written) >= 9  # every post page, on the workers
+    clean = build(site, output=tmp_path / "clean", full=True, workers=1)
+    assert comparable(snapshot(public)) == comparable(snapshot(clean.output))
+    for line in (public / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines():
+        digest, _, rel = line.partition("  ")
+        assert hashlib.sha256((public / rel).read_bytes()).hexdigest() == digest, rel
+
+
+def test_a_template_error_on_a_worker_names_the_template_and_changes_nothing(site: Path) -> None:
+    public = site / "public"
+    build(site, workers=2, parallel_from=1)
+    before = snapshot(public)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ nope.x }}{% endblock %}", encoding="utf-8")
+    with pytest.raises(SiteError) as raised:
+        build(site, workers=2, parallel_from=1, full=True)
+    assert "'nope' is undefined" in raised.value.message and raised.value.path is not None
+    assert "post.html" in str(raised.value.path)
+    assert snapshot(public) == before
+    assert not list(site.glob("public.tmp-*"))
 
 
 def test_state_lives_outside_the_site_output(site: Path) -> None:

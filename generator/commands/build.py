@@ -195,7 +195,7 @@ def _render_and_write(config: Config, site: Site, posts: PostSource, state: Buil
         plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found,
                          search=search)
         collector.rendering()
-        done = plan.write(plan.render(renderer, jobs, parallel_from, progress), out)
+        done = plan.write(lambda target: plan.render(renderer, jobs, parallel_from, progress, target), out)
         if plan.search_outdated:
             from generator.commands.search import refresh_bundle
 

@@ -28,7 +28,7 @@ from generator.core.replay import archive_files, replay_plan, web_archive_captur
 from generator.core.media import named_sha256
 from generator.core.paths import CAPTURES_DIR, MEDIA_DIR, THEME
 from generator.core.urls import Urls
-from generator.publish.atomic import Data, publish, tree_files, update_in_place
+from generator.publish.atomic import Data, Files, Placed, Target, publish, tree_files, update_in_place
 from generator.publish.state import BuildState, output_stats
 from generator.render.jinja import Renderer
 from generator.site.depends import signature
@@ -37,7 +37,9 @@ from generator.site.pages import PageSpec, site_pages
 from generator.site.views import Views
 
 BUNDLE = "pagefind/"  # the search bundle (commands/search.py writes it after the pages)
-KEEP_SPECS = 2_000  # pages to render an incremental build keeps from its first pass
+# Pages to render that a build keeps from its first pass (about 1 kB each) rather than
+# making them again: every page of a 10,000-post site, a few of a 100,000-post one.
+KEEP_SPECS = 20_000
 Stats = dict[str, tuple[int, int]]  # output path -> (mtime, size)
 
 
@@ -62,9 +64,9 @@ class BuildPlan:
         self.previous = _still_valid(state, found) if state is not None and MANIFEST in found else None
         self.wanted: dict[str, str] = {}  # every output -> its signature
         self.todo: set[str] = set()  # what an incremental build renders
-        # An incremental build keeps the specs to render, unless there are many
-        # (a template change): then, like a full build, it makes them again.
-        self._kept: list[PageSpec] | None = [] if self.previous is not None else None
+        # The specs to render are kept from the signing pass, unless there are many
+        # (a big site's full build, a template change): then they are made again.
+        self._kept: list[PageSpec] | None = []
         self.search = search
         self.searchable: list[tuple[str, str]] = []  # post pages: (output path, URL in the index)
         self._search_digest = hashlib.blake2b(digest_size=16)
@@ -111,6 +113,7 @@ class BuildPlan:
             self._search_digest.update(f"{spec.path}={value}\n".encode())
         if self.previous is not None and self.previous.get(spec.path) != value:
             self.todo.add(spec.path)
+        if self.previous is None or spec.path in self.todo:
             if self._kept is not None:
                 self._kept.append(spec)
                 if len(self._kept) > KEEP_SPECS:
@@ -179,12 +182,14 @@ class BuildPlan:
                 yield spec
 
     def render(self, renderer: Renderer, jobs: int, parallel_from: int,
-               progress: Callable[[int], Callable[[], None]] | None) -> Iterator[tuple[str, Data]]:
-        """Every output to write, rendered pages first, then the copies."""
-        files: Iterable[tuple[str, Data]]
+               progress: Callable[[int], Callable[[], None]] | None,
+               target: Target) -> Iterator[tuple[str, Data | Placed]]:
+        """Every output to write, rendered pages first, then the copies. On `jobs`
+        workers, they write the pages into `target` themselves (only records come back)."""
+        files: Iterable[tuple[str, Data | Placed]]
         if jobs > 1 and self.pages >= parallel_from and threading.active_count() == 1:
             # Forking is safe only without other threads (`serve` builds on one thread).
-            files = renderer.render_parallel(list(self.specs()), jobs)
+            files = renderer.render_parallel(list(self.specs()), jobs, target.place)
         else:
             files = renderer.render_all(self.specs())
         if progress is not None:
@@ -201,8 +206,9 @@ class BuildPlan:
             # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
             yield ".nojekyll", b""
 
-    def write(self, files: Iterable[tuple[str, Data]], out: Path) -> Written:
-        """Write the rendered files: the whole site swapped in, or the changes staged."""
+    def write(self, files: Files, out: Path) -> Written:
+        """Write the rendered files: the whole site swapped in, or the changes staged.
+        `files`: as publish/atomic.py takes them (a stream, or a function of the Target)."""
         if self.previous is None:
             hashes, stats = publish(files, out)
             return Written(hashes, stats, tuple(sorted(hashes)), ())
@@ -256,7 +262,8 @@ def _wacz_bytes(root: Path, blog: Blog) -> bytes:
     return out.getvalue()
 
 
-def _ticking(files: Iterable[tuple[str, Data]], tick: Callable[[], None]) -> Iterator[tuple[str, Data]]:
+def _ticking(files: Iterable[tuple[str, Data | Placed]],
+             tick: Callable[[], None]) -> Iterator[tuple[str, Data | Placed]]:
     for item in files:
         yield item
         tick()

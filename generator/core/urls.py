@@ -82,7 +82,8 @@ class Urls:
     def post(self, post: PostEntry) -> str:
         """The permalink: the post's day in the site's time zone, then its id
         without the date it starts with (the one rule; nothing else makes it)."""
-        return f"{local_day(post.published, self.tz):%Y/%m/%d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
+        day = local_day(post.published, self.tz)
+        return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/{_DATE_PREFIX.sub('', post.id, count=1)}/"
 
     @staticmethod
     def month(first: date) -> str:

@@ -22,7 +22,8 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import SiteError
@@ -34,6 +35,48 @@ from generator.publish.swap import exchange
 # A rendered file: bytes, or a bytearray for a large one built piece by piece
 # (written and hashed as it is, never copied).
 Data = bytes | bytearray
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A file already in the staging folder, written there by a render worker
+    (`Target.place`), or found equal to the output's: only its record travels."""
+
+    sha256: str
+    stat: tuple[int, int] | None  # (mtime, size) as written; None: unchanged, not written
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where one build's files go: its staging folder, the output it replaces, and
+    (incremental builds) the outputs whose bytes are known, which need no rewrite.
+
+    Forked render workers write into it themselves (render/pool.py), so a page's
+    bytes never travel back to the parent; folders are made with exist_ok, so
+    workers may share one."""
+
+    stage: Path
+    out_dir: Path
+    previous: Mapping[str, str] | None = None  # rel -> sha256 of outputs still as written
+
+    def place(self, rel: str, data: Data, made: set[str]) -> Placed:
+        """Write `data` at `rel` in the staging folder (unless the output already holds
+        those bytes); `made` is the caller's set of folders already made."""
+        _refuse_unsafe(self.stage, rel)
+        digest = sha256_bytes(data)
+        if self.previous is not None and self.previous.get(rel) == digest and (self.out_dir / rel).is_file():
+            return Placed(digest, None)
+        _make_folder(self.stage, rel, made)
+        with open(f"{self.stage}/{rel}", "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            stat = os.fstat(handle.fileno())
+        return Placed(digest, (stat.st_mtime_ns, stat.st_size))
+
+
+# What publish() and update_in_place() write: (path, bytes or Placed) pairs, or a
+# function that makes them for a Target (render workers write into its stage).
+Files = Iterable[tuple[str, Data | Placed]] | Callable[[Target], Iterable[tuple[str, Data | Placed]]]
 
 
 def write_files_atomically(root: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
@@ -106,37 +149,31 @@ def _refuse_unsafe(root: Path, rel: str) -> None:
         raise SiteError(f"refusing to write outside the site: {rel!r}", path=root)
 
 
-def publish(files: Iterable[tuple[str, Data]], out_dir: Path
-            ) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+def publish(files: Files, out_dir: Path) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     """Write a whole site into a staging folder beside `out_dir`, then swap it in.
 
     `files` is a stream of (relative path, bytes); it is consumed as it comes,
-    so a large site is never held in memory. Every file's sha256 and (mtime,
-    size) are recorded as it is written, and `manifest-sha256.txt` (BagIt
-    style) is written last. Returns those two maps, the manifest included in
-    the second only (the swap keeps modification times).
+    so a large site is never held in memory (or a function of the build's
+    Target giving such a stream, some of it `Placed`: written by workers). Every
+    file's sha256 and (mtime, size) are recorded as it is written, and
+    `manifest-sha256.txt` (BagIt style) is written last. Returns those two maps,
+    the manifest included in the second only (the swap keeps modification times).
     """
     out_dir = out_dir.absolute()
     temp = _stage(out_dir, "cannot create the output folder")
+    target = Target(temp, out_dir)
     hashes: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
-    made: set[str] = set()
+    made: set[str] = {""}
     try:
-        for number, (rel, data) in enumerate(files):
+        for number, (rel, data) in enumerate(files(target) if callable(files) else files):
             crash_point("write", number)
-            _refuse_unsafe(temp, rel)
             if rel in hashes or rel == MANIFEST:
                 raise SiteError(f"two outputs want the same path {rel!r}", path=out_dir)
-            folder, _, _name = rel.rpartition("/")
-            if folder not in made:
-                (temp / folder).mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            with open(temp / rel, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                stat = os.fstat(handle.fileno())
-            stats[rel] = (stat.st_mtime_ns, stat.st_size)
-            hashes[rel] = sha256_bytes(data)
+            placed = data if isinstance(data, Placed) else target.place(rel, data, made)
+            assert placed.stat is not None  # a full build has nothing to keep
+            stats[rel] = placed.stat
+            hashes[rel] = placed.sha256
         del made
         crash_point("manifest")
         write_manifest(temp / MANIFEST, hashes)
@@ -149,15 +186,16 @@ def publish(files: Iterable[tuple[str, Data]], out_dir: Path
 
 
 def update_in_place(
-    files: Iterable[tuple[str, Data]],
+    files: Files,
     remove: Iterable[str],
     out_dir: Path,
     previous: dict[str, str],
 ) -> tuple[list[str], dict[str, str], list[str]]:
     """Incremental publish: a whole new tree, made cheaply, swapped in at once.
 
-    `files` are rendered into a staging folder beside `out_dir`; a file whose
-    bytes equal what `previous` (path → sha256) recorded is skipped. When every
+    `files` are rendered into a staging folder beside `out_dir` (or given as a
+    function of the Target, as publish() takes them); a file whose bytes equal
+    what `previous` (path → sha256) recorded is skipped. When every
     file is staged, the unchanged outputs are hard-linked into the staging
     folder (copied where the file system has no hard links), `remove` left out,
     the manifest written, and the folder swapped with `out_dir` (swap.py): at
@@ -169,18 +207,16 @@ def update_in_place(
     out_dir = out_dir.absolute()
     hashes = dict(previous)
     stage = _stage(out_dir, "cannot stage the changes")
+    target = Target(stage, out_dir, previous)
     staged: list[str] = []
     try:
         made: set[str] = {""}
-        for number, (rel, data) in enumerate(files):
+        for number, (rel, data) in enumerate(files(target) if callable(files) else files):
             crash_point("write", number)
-            _refuse_unsafe(stage, rel)
-            digest = sha256_bytes(data)
-            if previous.get(rel) == digest and (out_dir / rel).is_file():
+            placed = data if isinstance(data, Placed) else target.place(rel, data, made)
+            if placed.stat is None:
                 continue
-            _make_folder(stage, rel, made)
-            (stage / rel).write_bytes(data)
-            hashes[rel] = digest
+            hashes[rel] = placed.sha256
             staged.append(rel)
         gone = [rel for rel in remove if rel != MANIFEST]
         for rel in gone:

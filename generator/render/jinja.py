@@ -20,10 +20,10 @@ import hashlib
 import html as htmllib
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import jinja2
@@ -54,6 +54,7 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _TAG = re.compile(r"<[^>]*>")
 _FIGURE = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 EXCERPT_WORDS = 40  # of a post, on topic pages
+T = TypeVar("T")
 
 
 class Renderer:
@@ -86,6 +87,8 @@ class Renderer:
         self._cards = CardStore()
         self._fingerprints: dict[str, str] = {}
         self.env.globals["card"] = self.card
+        self.env.globals["excerpt_card"] = self.excerpt_card
+        self.env.globals["once"] = self.once
         self.env.globals["time_tag"] = self.time_tag
         self.env.globals["jsonld_article"] = lambda view, blog: jsonld.article(view, blog, config)
         self.env.globals["jsonld_live_blog"] = lambda blog, views: jsonld.live_blog(blog, views, config)
@@ -114,12 +117,22 @@ class Renderer:
     def card(self, view: Any, heading: str = "h2", with_date: bool = True,
              show_blog: bool = True) -> Markup:
         """The `post_card` macro of _macros.html, rendered once per build, post and variant."""
-        key = f"{view.key}|{heading}|{with_date:d}{show_blog:d}"
-        html = self._cards.get(key)
+        return self.once("post_card", f"{view.key}|{heading}|{with_date:d}{show_blog:d}", view,
+                         heading=heading, with_date=with_date, show_blog=show_blog)
+
+    def excerpt_card(self, view: Any) -> Markup:
+        """The `excerpt_item` macro of _macros.html (a post on a topic page), once per build and post."""
+        return self.once("excerpt_item", view.key, view)
+
+    def once(self, name: str, key: str, *args: Any, **kwargs: Any) -> Markup:
+        """The macro `name` of _macros.html called with `args`, rendered once per build
+        and `key` (the caller's promise: equal keys, equal output) and kept in the card store."""
+        stored = f"{name}|{key}"
+        html = self._cards.get(stored)
         if html is None:
-            macro = self.env.get_template("_macros.html").module.post_card  # type: ignore[attr-defined]
-            html = str(macro(view, heading=heading, with_date=with_date, show_blog=show_blog))
-            self._cards.put(key, html)
+            macro = getattr(self.env.get_template("_macros.html").module, name)
+            html = str(macro(*args, **kwargs))
+            self._cards.put(stored, html)
         return Markup(html)
 
     # Filters -----------------------------------------------------------------
@@ -188,7 +201,7 @@ class Renderer:
         """11:29 a.m. (AP style), in the time's own zone."""
         hour = moment.hour % 12 or 12
         half = "a.m." if moment.hour < 12 else "p.m."
-        return f"{hour}:{moment:%M} {half}"
+        return f"{hour}:{moment.minute:02d} {half}"
 
     def zone(self, moment: datetime) -> str:
         """The zone label readers know: ET for America/New_York (from [zones]), else EDT/EST."""
@@ -265,12 +278,21 @@ class Renderer:
         for spec in specs:
             yield spec.path, self.render(spec)
 
-    def render_parallel(self, specs: Sequence[PageSpec], workers: int) -> Iterator[tuple[str, bytes | bytearray]]:
-        """Render on `workers` forked processes; pages arrive in no particular order.
+    def render_parallel(self, specs: Sequence[PageSpec], workers: int,
+                        place: Callable[[str, bytes | bytearray, set[str]], T]) -> Iterator[tuple[str, T]]:
+        """Render on `workers` forked processes, each handing its pages to `place(path,
+        bytes, folders made)` (publish/atomic.py `Target.place`: write and hash into the
+        staging folder); the records it returns arrive in no particular order.
 
         Forked children inherit the renderer and the specs (each opens its own
-        card store and content database); only results travel back through pipes."""
-        for batch in fan_out(workers, len(specs), lambda i: (specs[i].path, self.render(specs[i]))):
+        card store and content database); only paths and records travel back."""
+        made: set[str] = {""}  # each worker's own copy after the fork
+
+        def job(index: int) -> tuple[str, T]:
+            spec = specs[index]
+            return spec.path, place(spec.path, self.render(spec), made)
+
+        for batch in fan_out(workers, len(specs), job):
             yield from batch
 
     def close(self) -> None:
@@ -295,6 +317,11 @@ def html_datetime(moment: date) -> str:
     return moment.isoformat()
 
 
+# A site links to the same few thousand URLs on every page (its header, its topics, its
+# days): judged once per process. The judgement is a pure function of the text.
+_known_safe = functools.lru_cache(maxsize=1 << 16)(is_safe_link)
+
+
 @jinja2.pass_context
 def safe_link(context: jinja2.runtime.Context, url: object) -> str:
     """The `href` filter, on every URL a template puts in href or src (and a feed's
@@ -302,7 +329,7 @@ def safe_link(context: jinja2.runtime.Context, url: object) -> str:
     build stops naming the template. Values from content/ were checked when read;
     this holds whatever a template prints."""
     text = str(url)
-    if is_safe_link(text):
+    if _known_safe(text):
         return text
     shown = text[:80] + ("…" if len(text) > 80 else "")
     raise SiteError(f"refusing to publish a link to {shown!r}: only http(s) URLs and the site's own "
@@ -319,7 +346,12 @@ def html_text(text: object) -> str:
 
 def longdate(value: date | datetime) -> str:
     """July 8, 2023"""
-    return f"{value:%B} {value.day}, {value.year}"
+    return _longdate(value.year, value.month, value.day)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _longdate(year: int, month: int, day: int) -> str:
+    return f"{date(year, month, day):%B} {day}, {year}"
 
 
 def script_json(data: Any) -> Markup:

@@ -1,36 +1,47 @@
 """A fork-based worker pool for rendering pages in parallel.
 
 Forked children inherit the parent's state (the renderer, the page specs,
-the loaded site), so only indices go out and only results come back through
-pipes, in batches. A `SiteError` in a worker is sent back as its fields and
-raised again in the parent; any other exception is a bug and comes back as
-its traceback.
+the loaded site), so nothing goes out but a shared counter, and only small
+results come back through pipes (a page's path and its `Placed` record: the
+workers write and hash their own files). Work is dealt in blocks of
+consecutive indices, each taken by whichever worker is free (the counter):
+pages in site order keep a day's posts, its pages and its blogs together,
+so a post's body and card are rendered once, in one worker, and a slow
+block never leaves the other workers idle. A `SiteError` in a worker is sent
+back as its fields and raised again in the parent; any other exception is a
+bug and comes back as its traceback.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
 from generator.core.errors import SiteError
 
-BATCH = 64  # results sent back per message
+BLOCK = 96  # consecutive indices a worker takes at a time (a day's pages and posts, about)
 
 
-def fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[list[Any]]:
-    """Run job(i) for i in range(count) on forked workers; yield batches of results.
+def fan_out(workers: int, count: int, job: Callable[[int], Any], block: int = BLOCK) -> Iterator[list[Any]]:
+    """Run job(i) for i in range(count) on forked workers; yield batches of results
+    (one per block, in no particular order).
 
     A SiteError in a worker is raised here, after the other workers are stopped."""
     context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # blocks handed out so far
+    # The parent's objects move to the collector's permanent generation: a child's
+    # collections would otherwise visit (and so copy) every page of memory it inherited.
+    gc.freeze()
     pipes: list[Connection] = []
     processes = []
-    for number in range(workers):
+    for _number in range(workers):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=work, args=(job, range(number, count, workers), sender),
-                                  daemon=True)
+        process = context.Process(target=work, args=(job, count, block, taken, sender), daemon=True)
         process.start()
         sender.close()
         pipes.append(receiver)
@@ -40,7 +51,10 @@ def fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[lis
         while open_pipes:
             for ready in wait(open_pipes):
                 assert isinstance(ready, Connection)
-                kind, payload = ready.recv()
+                try:
+                    kind, payload = ready.recv()
+                except EOFError:  # the worker died without a word (killed, out of memory)
+                    raise RuntimeError("a render worker ended without reporting (killed?)") from None
                 if kind == "batch":
                     yield payload
                 elif kind == "done":
@@ -56,19 +70,24 @@ def fan_out(workers: int, count: int, job: Callable[[int], Any]) -> Iterator[lis
             process.join()
         for pipe in pipes:
             pipe.close()
+        gc.unfreeze()
 
 
-def work(job: Callable[[int], Any], indices: range, pipe: Connection) -> None:
-    """A worker's body: run job(i) for each index and send the results back in batches,
-    then "done"; or "error" with a SiteError's fields, or "crash" with a traceback."""
-    batch: list[Any] = []
+def _next_block(taken: Synchronized[int]) -> int:
+    with taken.get_lock():
+        number = taken.value
+        taken.value = number + 1
+    return number
+
+
+def work(job: Callable[[int], Any], count: int, block: int, taken: Synchronized[int],
+         pipe: Connection) -> None:
+    """A worker's body: take the next block of indices until none is left, run job(i)
+    for each and send the block's results back, then "done"; or "error" with a
+    SiteError's fields, or "crash" with a traceback."""
     try:
-        for index in indices:
-            batch.append(job(index))
-            if len(batch) >= BATCH:
-                pipe.send(("batch", batch))
-                batch = []
-        pipe.send(("batch", batch))
+        while (start := _next_block(taken) * block) < count:
+            pipe.send(("batch", [job(index) for index in range(start, min(start + block, count))]))
         pipe.send(("done", None))
     except SiteError as error:
         pipe.send(("error", (error.message, error.path, error.line, error.hint)))

@@ -299,6 +299,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
     pages = chunks(topic.posts, config.posts_per_page)
     link = Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts))
     bars = calendar.strip(topic.posts, urls.tz, urls)
+    bars_key = digest(bars)  # once: the same strip is on every page of the topic
     for number, chunk in enumerate(pages, start=1):
         page_title = _numbered(topic.name, number, len(pages))
 
@@ -318,7 +319,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
             }
 
         yield maker.page(urls.topic(topic, number), "topic.html",
-                         digest(page_title, link, topic.slug, len(pages), maker.keys(chunk), bars), make,
+                         digest(page_title, link, topic.slug, len(pages), maker.keys(chunk), bars_key), make,
                          newest(chunk))
         if moved and topic.legacy_slug != topic.slug:
             yield _redirect(urls.topic_at(topic.legacy_slug, number), urls.topic(topic, number),
