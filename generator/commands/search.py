@@ -1,7 +1,7 @@
 """The search step of `liveblog build`: Pagefind's bundle in public/pagefind/.
 
 It runs after the pages are written, from the post pages as they are in the
-output (in site order, so a rebuilt index equals a clean build's), and only
+output (hard-linked into a folder of their own, which Pagefind reads), and only
 when one of them changed: the plan signs the bundle with a digest of every
 post page's signature (commands/plan.py). Pagefind has no way to update an
 index, so a changed post re-indexes them all (10,000 posts: about 6 s to
@@ -12,9 +12,9 @@ are removed, and files whose bytes did not change are not rewritten.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from generator.commands.plan import BUNDLE, BuildPlan, Written
@@ -36,8 +36,11 @@ def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, langua
         raise SiteError(f"cannot make a folder for the search index: {error.strerror or error}",
                         path=scratch) from None
     try:
-        write_bundle(_post_pages(plan, out), folder, language)
-        files = tree_files(folder, BUNDLE.rstrip("/"), skip_dotfiles=False)
+        pages = folder / "pages"
+        _link_post_pages(plan, out, pages)
+        bundle = folder / "bundle"
+        write_bundle(pages, bundle, language)
+        files = tree_files(bundle, BUNDLE.rstrip("/"), skip_dotfiles=False)
         old = sorted(rel for rel in plan.wanted if rel.startswith(BUNDLE))
         for rel in old:
             del plan.wanted[rel]
@@ -54,6 +57,18 @@ def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, langua
                    tuple(sorted({*done.removed, *removed} - set(written))))
 
 
-def _post_pages(plan: BuildPlan, out: Path) -> Iterator[tuple[str, str]]:
+def _link_post_pages(plan: BuildPlan, out: Path, pages: Path) -> None:
+    """The post pages now in `out`, hard-linked (copied where links fail) into `pages`
+    at their paths, for Pagefind to read: exactly the pages the plan lists, none else."""
+    made: set[str] = set()
     for path, url in plan.searchable:
-        yield url, (out / path).read_text(encoding="utf-8")
+        # Pagefind names a page by its path, index.html dropped: the URL the plan wants.
+        assert path == url.lstrip("/") + "index.html", (path, url)
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            (pages / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(out / path, pages / path)
+        except OSError:
+            shutil.copyfile(out / path, pages / path)

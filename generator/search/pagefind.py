@@ -4,11 +4,14 @@ Pagefind (https://pagefind.app) indexes static HTML into a bundle of small,
 content-hashed files that its JavaScript fetches as a reader types, so a
 search of 100,000 posts stays static and needs no server. It is driven
 through its Python API, `pagefind[extended]` from PyPI, which ships the Rust
-binary: nothing is downloaded at build time. Each post page is added with
-`add_html_file(content=…, url=…)` (the URL given explicitly, relative to the
-site root: `source_path` would resolve against the working directory, and
-the search page's `base-url` adds the base path), then `write_files()`
-writes the bundle.
+binary: nothing is downloaded at build time. The pages to index are given
+as a folder (commands/search.py hard-links the post pages into one, laid out
+as the site is) with `add_directory`: the binary reads and parses them on
+its own threads, which halves the time of sending each page's HTML through
+the service's pipe (`add_html_file`: 10,000 pages, 42 s against 20 s). A
+page's URL is its path relative to that folder, from the site root (the
+search page's `base-url` adds the base path); `write_files()` writes the
+bundle.
 
 The package's own service reads one reply from the binary every 0.1 s,
 which made indexing 200 pages take 20 s; `_Service` reads them as they
@@ -23,7 +26,6 @@ import asyncio
 import base64
 import concurrent.futures
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,6 @@ from generator.core.errors import SiteError
 
 PAGEFIND_VERSION = "1.5.2"
 INSTALL_HINT = f"pip install 'pagefind[extended]=={PAGEFIND_VERSION}'"
-BATCH = 64  # pages in flight to the binary at once
 SETTLE_SECONDS = 300  # for the binary to finish writing the bundle
 
 
@@ -46,9 +47,11 @@ def missing() -> str | None:
     return None
 
 
-def write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) -> int:
-    """Index `pages` ((url, html) pairs, in a fixed order) and write the bundle into
-    `folder`; return how many pages were indexed."""
+def write_bundle(pages: Path, folder: Path, language: str) -> int:
+    """Index every HTML file under `pages` (a folder laid out as the site is, holding
+    only the pages to index) and write the bundle into `folder`; return how many
+    pages were indexed. The binary reads the files itself (its own threads), and
+    each page's URL is its path under `pages`, `index.html` dropped."""
     try:
         # On a thread of its own: the caller may itself run an event loop (a test
         # driving a browser, an embedding application), and asyncio.run() refuses to nest.
@@ -61,24 +64,16 @@ def write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) 
                         hint="build without search with --no-search") from None
 
 
-async def _write_bundle(pages: Iterable[tuple[str, str]], folder: Path, language: str) -> int:
+async def _write_bundle(pages: Path, folder: Path, language: str) -> int:
     from pagefind.index import IndexConfig
 
     service = await _service_class()().launch()
     try:
         index = await service.create_index(IndexConfig(force_language=language))
-        count = 0
-        pending: list[asyncio.Future[Any]] = []
-        for url, html in pages:
-            pending.append(asyncio.ensure_future(index.add_html_file(content=html, url=url)))
-            count += 1
-            if len(pending) >= BATCH:
-                await asyncio.gather(*pending)
-                pending = []
-        await asyncio.gather(*pending)
+        indexed = await index.add_directory(str(pages))
         await index.write_files(output_path=str(folder))
         await _settled(folder)
-        return count
+        return int(indexed["page_count"])
     finally:
         await service.close()
 
