@@ -52,7 +52,7 @@ sys.path.insert(0, str(HERE))
 import synth  # noqa: E402
 
 BIN = Path(sys.executable).parent
-TOOLS = ("liveblog", "pelican", "hugo")
+TOOLS = ("liveblog", "liveblog-search", "pelican", "hugo")
 PEERS = ("pelican", "hugo")
 CASES = ("cold", "noop", "edit", "add", "template")
 DEFAULT_SIZES = (1000, 10000)
@@ -297,6 +297,7 @@ def count_pages(out: Path, since_ns: int) -> tuple[int, int]:
 
 class Tool:
     name = ""
+    kind = ""  # the synthetic archive's format it builds (synth.py): its name, unless a variant
     template = ""  # the per-post template, relative to the project
     block_end = "{% endblock %}"
     day_titles_only = False
@@ -343,8 +344,20 @@ class Tool:
 
 
 class Liveblog(Tool):
-    name = "liveblog"
+    """liveblog without its search index (the peers build none): the comparable build."""
+
+    name = kind = "liveblog"
     template = "templates/post.html"
+
+    def command(self) -> list[str]:
+        return [*self.cmd, "--site", str(self.project), "build", "--output", str(self.out), "--no-search"]
+
+
+class LiveblogSearch(Liveblog):
+    """liveblog as `build` runs by default: with Pagefind's search index. Its own copy
+    of the archive (copied before any build), so its caches are its own."""
+
+    name = "liveblog-search"
 
     def command(self) -> list[str]:
         return [*self.cmd, "--site", str(self.project), "build", "--output", str(self.out)]
@@ -366,7 +379,7 @@ class Liveblog(Tool):
 
 
 class Pelican(Tool):
-    name = "pelican"
+    name = kind = "pelican"
     template = "theme/templates/article.html"
 
     def command(self) -> list[str]:
@@ -380,7 +393,7 @@ class Pelican(Tool):
 
 
 class Hugo(Tool):
-    name = "hugo"
+    name = kind = "hugo"
     template = "layouts/_default/single.html"
     block_end = "{{ end }}"
 
@@ -452,12 +465,12 @@ def check_output(out: Path, man: dict[str, Any], case: str, added: synth.SPost |
 
 def apply_change(case: str, tool: Tool, workdir: Path, man: dict[str, Any], added: synth.SPost) -> None:
     if case == "edit":
-        path = workdir / man["edit"]["files"][tool.name]
+        path = workdir / man["edit"]["files"][tool.kind]
         text = path.read_text(encoding="utf-8").rstrip("\n")
         path.write_text(f"{text}\n\n{EDIT_MARK}\n", encoding="utf-8")
     elif case == "add":
-        path = synth.PATHS[tool.name](tool.project, added)
-        path.write_text(synth.RENDER[tool.name](added), encoding="utf-8")
+        path = synth.PATHS[tool.kind](tool.project, added)
+        path.write_text(synth.RENDER[tool.kind](added), encoding="utf-8")
     elif case == "template":
         tool.edit_template()
 
@@ -478,7 +491,10 @@ def bench_size(n: int, args: argparse.Namespace, available: dict[str, tuple[list
     say(f"\n== N = {n:,} posts over {days} days ==")
     started = time.perf_counter()
     tools_here = [t for t in args.tools if t in available]
-    man = synth.synthesize(n, days, workdir, seed=args.seed, formats=tuple(tools_here))
+    formats = tuple(dict.fromkeys("liveblog" if t.startswith("liveblog") else t for t in tools_here))
+    man = synth.synthesize(n, days, workdir, seed=args.seed, formats=formats)
+    if "liveblog-search" in tools_here:
+        shutil.copytree(workdir / "liveblog", workdir / "liveblog-search", symlinks=True)
     man["synth_seconds"] = round(time.perf_counter() - started, 2)
     say(f"synthesized {man['posts']:,} posts, {man['blogs']:,} blogs, {man['days']} days, "
         f"{man['topics']} topics, {man['words'] / man['posts']:.0f} words/post, "
@@ -487,7 +503,7 @@ def bench_size(n: int, args: argparse.Namespace, available: dict[str, tuple[list
     added = synth.extra_post_for(man)
     notes: list[str] = []
     runs: list[Run] = []
-    classes = {"liveblog": Liveblog, "pelican": Pelican, "hugo": Hugo}
+    classes = {"liveblog": Liveblog, "liveblog-search": LiveblogSearch, "pelican": Pelican, "hugo": Hugo}
     for name in tools_here:
         cmd, version = available[name]
         tool = classes[name](cmd, version, workdir / name, workdir / f"out-{name}")
@@ -722,11 +738,13 @@ def main(argv: list[str] | None = None) -> int:
     versions: dict[str, str] = {}
     available: dict[str, tuple[list[str], str]] = {}
     notes: list[str] = []
-    if "liveblog" in args.tools:
+    if "liveblog" in args.tools or "liveblog-search" in args.tools:
         cmd = liveblog_cmd()
         rc, out = run_quiet([*cmd, "--version"])
         versions["liveblog"] = (out.strip() if rc == 0 else "unknown") + git_state()
-        available["liveblog"] = (cmd, versions["liveblog"])
+        for name in ("liveblog", "liveblog-search"):
+            if name in args.tools:
+                available[name] = (cmd, versions["liveblog"])
     for name, ensure in (("pelican", ensure_pelican), ("hugo", ensure_hugo)):
         if name not in args.tools:
             continue

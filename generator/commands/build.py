@@ -117,7 +117,12 @@ def build(
               for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
     state = None if full else load_state(root, out, engine)
-    if state is not None and _nothing_to_do(out, state, settings, inputs):
+    # The outputs the last build recorded, as they are now (a stat each, no walk of the
+    # tree): one edited or deleted by hand is rendered again. A file added by hand is not
+    # looked for: the next build that writes anything stages a new tree without it
+    # (`verify` reports it meanwhile, as not in the manifest).
+    found = output_stats(out, state.stats) if state is not None else {}
+    if state is not None and _nothing_to_do(state, settings, inputs, found):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
                            topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes)
@@ -125,7 +130,6 @@ def build(
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content.cache import ContentStore
 
-    found = walk(out)
     # The stamps just taken, so the cache need not stat every content file again.
     store = ContentStore(root, engine, stamps.pop(CONTENT_DIR))
     collector = collector if collector is not None else _LeaveAlone()
@@ -149,13 +153,10 @@ def build(
                        notes=notes)
 
 
-def _nothing_to_do(out: Path, state: BuildState, settings: str, inputs: str) -> bool:
-    """Nothing the build reads has changed and every output is as written.
-
-    Only the recorded files are looked at; a file added to the output by hand
-    is noticed and removed by the next build that renders anything."""
-    return (state.settings == settings and state.inputs == inputs
-            and output_stats(out, state.stats) == state.stats)
+def _nothing_to_do(state: BuildState, settings: str, inputs: str, found: dict[str, tuple[int, int]]) -> bool:
+    """Nothing the build reads has changed and every output is as written (`found`:
+    the recorded outputs' stats now)."""
+    return state.settings == settings and state.inputs == inputs and found == state.stats
 
 
 def _load(config: Config, store: ContentStore, *, drafts: bool,

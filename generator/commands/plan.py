@@ -231,14 +231,12 @@ def _still_valid(state: BuildState, found: Stats) -> dict[str, str] | None:
     """The signatures of outputs still as the last build left them; None to start again.
 
     An output edited or deleted by hand loses its signature, so it is rendered
-    again; a file added by hand is removed (it is not part of the site)."""
+    again. (`found` holds only the recorded outputs: a file added by hand is left
+    out of the new tree publish/atomic.py stages, whatever its name.)"""
     valid: dict[str, str] = {}
     for rel, value in state.signatures.items():
         if found.get(rel) == state.stats.get(rel):
             valid[rel] = value
-    for rel in found:
-        if rel not in state.signatures and rel != MANIFEST:
-            valid[rel] = "stray"  # not wanted: the build removes it
     if found.get(MANIFEST) != state.stats.get(MANIFEST):
         return None  # the manifest was touched: start again
     return valid

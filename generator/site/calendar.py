@@ -86,9 +86,18 @@ class Bar:
     percent: int  # of the busiest day, for the bar's height
 
 
+def day_counts(posts: Sequence[PostEntry], tz: tzinfo) -> Counter[date]:
+    """How many of `posts` are on each local day: all a strip is made of."""
+    return Counter(local_day(p.published, tz) for p in posts)
+
+
 def strip(posts: Sequence[PostEntry], tz: tzinfo, urls: Urls) -> tuple[Bar, ...]:
     """Posts per day, every day from the first to the last (at most STRIP_DAYS)."""
-    counts = Counter(local_day(p.published, tz) for p in posts)
+    return strip_of(day_counts(posts, tz), urls)
+
+
+def strip_of(counts: Counter[date], urls: Urls) -> tuple[Bar, ...]:
+    """The strip of these day counts (day_counts)."""
     if not counts:
         return ()
     last = max(counts)

@@ -16,6 +16,7 @@ the pages whose key moved (site/depends.py).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -298,8 +299,11 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
     urls = maker.urls
     pages = chunks(topic.posts, config.posts_per_page)
     link = Link(topic.name, urls.link(urls.topic(topic)), len(topic.posts))
-    bars = calendar.strip(topic.posts, urls.tz, urls)
-    bars_key = digest(bars)  # once: the same strip is on every page of the topic
+    counts = calendar.day_counts(topic.posts, urls.tz)
+    # The strip is made of these counts: they sign it on every page of the topic, and
+    # the bars are made only when a page of it renders (once per topic).
+    bars_key = digest(sorted(counts.items()))
+    bars = functools.cache(lambda: calendar.strip_of(counts, urls))
     for number, chunk in enumerate(pages, start=1):
         page_title = _numbered(topic.name, number, len(pages))
 
@@ -309,7 +313,7 @@ def _topic_pages(topic: Topic, config: Config, maker: _Maker, *, moved: bool) ->
             return {
                 "page_title": page_title,
                 "topic": link,
-                "strip": bars,
+                "strip": bars(),
                 "feed": urls.link(urls.topic_feed(topic)),
                 "posts_views": maker.shown(chunk),
                 "page_number": number,
