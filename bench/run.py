@@ -352,16 +352,6 @@ class Liveblog(Tool):
     def command(self) -> list[str]:
         return [*self.cmd, "--site", str(self.project), "build", "--output", str(self.out), "--no-search"]
 
-
-class LiveblogSearch(Liveblog):
-    """liveblog as `build` runs by default: with Pagefind's search index. Its own copy
-    of the archive (copied before any build), so its caches are its own."""
-
-    name = "liveblog-search"
-
-    def command(self) -> list[str]:
-        return [*self.cmd, "--site", str(self.project), "build", "--output", str(self.out)]
-
     def prepare(self) -> str | None:
         # The default theme ships in the package; the template case edits a
         # site override, so start from an identical copy of the theme's.
@@ -377,6 +367,15 @@ class LiveblogSearch(Liveblog):
         shutil.copyfile(theme, self.project / self.template)
         return None
 
+
+class LiveblogSearch(Liveblog):
+    """liveblog as `build` runs by default: with Pagefind's search index. Its own copy
+    of the archive (copied before any build), so its caches are its own."""
+
+    name = "liveblog-search"
+
+    def command(self) -> list[str]:
+        return [*self.cmd, "--site", str(self.project), "build", "--output", str(self.out)]
 
 class Pelican(Tool):
     name = kind = "pelican"
@@ -465,7 +464,8 @@ def check_output(out: Path, man: dict[str, Any], case: str, added: synth.SPost |
 
 def apply_change(case: str, tool: Tool, workdir: Path, man: dict[str, Any], added: synth.SPost) -> None:
     if case == "edit":
-        path = workdir / man["edit"]["files"][tool.kind]
+        # The manifest names it in the format's own folder; a variant has its own copy.
+        path = tool.project / Path(man["edit"]["files"][tool.kind]).relative_to(tool.kind)
         text = path.read_text(encoding="utf-8").rstrip("\n")
         path.write_text(f"{text}\n\n{EDIT_MARK}\n", encoding="utf-8")
     elif case == "add":
