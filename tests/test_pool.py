@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
 from generator.core.errors import SiteError
-from generator.render.pool import fan_out
+from generator.render.pool import fan_out, fan_out_stream
 
 
 def test_every_index_runs_exactly_once_across_workers_in_blocks() -> None:
@@ -52,3 +53,15 @@ def test_a_worker_that_dies_without_a_word_is_reported() -> None:
     with pytest.raises(RuntimeError, match="without reporting"):
         for _batch in fan_out(2, 50, job, block=2):
             pass
+
+
+def test_a_stream_is_made_by_each_worker_and_walked_forward_to_its_blocks() -> None:
+    """The items need never exist at once: each worker makes the stream and skips
+    to the blocks it takes; every item is done once, by the worker that took it."""
+    def items() -> Iterator[str]:
+        return (f"page-{i}" for i in range(503))
+
+    results = [item for batch in fan_out_stream(2, 503, items, lambda name: (name, os.getpid()), block=10)
+               for item in batch]
+    assert sorted(name for name, _pid in results) == sorted(f"page-{i}" for i in range(503))
+    assert len({pid for _name, pid in results}) <= 2

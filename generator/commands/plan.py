@@ -67,6 +67,7 @@ class BuildPlan:
         # The specs to render are kept from the signing pass, unless there are many
         # (a big site's full build, a template change): then they are made again.
         self._kept: list[PageSpec] | None = []
+        self._to_render = 0
         self.search = search
         self.searchable: list[tuple[str, str]] = []  # post pages: (output path, URL in the index)
         self._search_digest = hashlib.blake2b(digest_size=16)
@@ -114,6 +115,7 @@ class BuildPlan:
         if self.previous is not None and self.previous.get(spec.path) != value:
             self.todo.add(spec.path)
         if self.previous is None or spec.path in self.todo:
+            self._to_render += 1  # as specs() will make them (two of one path, counted twice)
             if self._kept is not None:
                 self._kept.append(spec)
                 if len(self._kept) > KEEP_SPECS:
@@ -189,7 +191,7 @@ class BuildPlan:
         files: Iterable[tuple[str, Data | Placed]]
         if jobs > 1 and self.pages >= parallel_from and threading.active_count() == 1:
             # Forking is safe only without other threads (`serve` builds on one thread).
-            files = renderer.render_parallel(list(self.specs()), jobs, target.place)
+            files = renderer.render_parallel(self._to_render, self.specs, jobs, target.place)
         else:
             files = renderer.render_all(self.specs())
         if progress is not None:

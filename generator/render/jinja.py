@@ -20,7 +20,7 @@ import hashlib
 import html as htmllib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,7 +38,7 @@ from generator.core.paths import THEME
 from generator.core.urls import is_safe_link
 from generator.render import errors, markdown
 from generator.render.cards import CardStore
-from generator.render.pool import fan_out
+from generator.render.pool import fan_out_stream
 from generator.site import jsonld
 from generator.site.pages import PageSpec
 
@@ -278,21 +278,22 @@ class Renderer:
         for spec in specs:
             yield spec.path, self.render(spec)
 
-    def render_parallel(self, specs: Sequence[PageSpec], workers: int,
+    def render_parallel(self, count: int, specs: Callable[[], Iterator[PageSpec]], workers: int,
                         place: Callable[[str, bytes | bytearray, set[str]], T]) -> Iterator[tuple[str, T]]:
-        """Render on `workers` forked processes, each handing its pages to `place(path,
-        bytes, folders made)` (publish/atomic.py `Target.place`: write and hash into the
-        staging folder); the records it returns arrive in no particular order.
+        """Render the `count` pages `specs()` makes on `workers` forked processes, each
+        handing its pages to `place(path, bytes, folders made)` (publish/atomic.py
+        `Target.place`: write and hash into the staging folder); the records it
+        returns arrive in no particular order.
 
-        Forked children inherit the renderer and the specs (each opens its own
-        card store and content database); only paths and records travel back."""
+        Forked children inherit the renderer (each opens its own card store and
+        content database) and make the stream of specs themselves; only paths and
+        records travel back."""
         made: set[str] = {""}  # each worker's own copy after the fork
 
-        def job(index: int) -> tuple[str, T]:
-            spec = specs[index]
+        def job(spec: PageSpec) -> tuple[str, T]:
             return spec.path, place(spec.path, self.render(spec), made)
 
-        for batch in fan_out(workers, len(specs), job):
+        for batch in fan_out_stream(workers, count, specs, job):
             yield from batch
 
     def close(self) -> None:

@@ -15,15 +15,17 @@ bug and comes back as its traceback.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.core.errors import SiteError
 
+T = TypeVar("T")
 BLOCK = 96  # consecutive indices a worker takes at a time (a day's pages and posts, about)
 
 
@@ -32,6 +34,17 @@ def fan_out(workers: int, count: int, job: Callable[[int], Any], block: int = BL
     (one per block, in no particular order).
 
     A SiteError in a worker is raised here, after the other workers are stopped."""
+    return fan_out_stream(workers, count, lambda: iter(range(count)), job, block)
+
+
+def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], job: Callable[[T], Any],
+                   block: int = BLOCK) -> Iterator[list[Any]]:
+    """Run job(item) for each of the `count` items that `items()` makes, on forked
+    workers; yield batches of results (one per block, in no particular order).
+
+    Each worker makes the stream itself and walks it forward to the blocks it takes
+    (a worker's blocks come in increasing order), so the items need never exist all
+    at once: a 100,000-post site's 113,000 page specs stay a stream."""
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # blocks handed out so far
     # The parent's objects move to the collector's permanent generation: a child's
@@ -41,7 +54,7 @@ def fan_out(workers: int, count: int, job: Callable[[int], Any], block: int = BL
     processes = []
     for _number in range(workers):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=work, args=(job, count, block, taken, sender), daemon=True)
+        process = context.Process(target=work, args=(items, job, count, block, taken, sender), daemon=True)
         process.start()
         sender.close()
         pipes.append(receiver)
@@ -80,14 +93,20 @@ def _next_block(taken: Synchronized[int]) -> int:
     return number
 
 
-def work(job: Callable[[int], Any], count: int, block: int, taken: Synchronized[int],
-         pipe: Connection) -> None:
-    """A worker's body: take the next block of indices until none is left, run job(i)
-    for each and send the block's results back, then "done"; or "error" with a
+def work(items: Callable[[], Iterator[T]], job: Callable[[T], Any], count: int, block: int,
+         taken: Synchronized[int], pipe: Connection) -> None:
+    """A worker's body: take the next block until none is left, run job on each of its
+    items and send the block's results back, then "done"; or "error" with a
     SiteError's fields, or "crash" with a traceback."""
     try:
+        stream = items()
+        at = 0  # the index of the stream's next item
         while (start := _next_block(taken) * block) < count:
-            pipe.send(("batch", [job(index) for index in range(start, min(start + block, count))]))
+            for _skipped in itertools.islice(stream, start - at):
+                pass
+            results = [job(item) for item in itertools.islice(stream, min(block, count - start))]
+            at = start + len(results)
+            pipe.send(("batch", results))
         pipe.send(("done", None))
     except SiteError as error:
         pipe.send(("error", (error.message, error.path, error.line, error.hint)))
