@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import concurrent.futures
+import threading
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,35 @@ def write_bundle(pages: Path, folder: Path, language: str) -> int:
     pages were indexed. The binary reads the files itself (its own threads), and
     each page's URL is its path under `pages`, `index.html` dropped."""
     try:
-        # On a thread of its own: the caller may itself run an event loop (a test
-        # driving a browser, an embedding application), and asyncio.run() refuses to nest.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, _write_bundle(pages, folder, language)).result()
+        return _on_own_thread(lambda: asyncio.run(_write_bundle(pages, folder, language)))
     except SiteError:
         raise
     except Exception as error:  # the binary's own error (a crash, a refused page)
         raise SiteError(f"Pagefind could not index the site: {error}", path=folder,
                         hint="build without search with --no-search") from None
+
+
+def _on_own_thread(run: Callable[[], int]) -> int:
+    """`run()` on a daemon thread of its own, its result or exception returned here.
+    Its own thread: the caller may itself run an event loop (a test driving a browser,
+    an embedding application), and asyncio.run() refuses to nest. A daemon: when
+    `serve` is stopped while its watcher thread indexes, the process ends at once
+    (an executor's thread would be waited for at exit, the binary's run and all)."""
+    outcome: list[int | BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(run())
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            outcome.append(error)
+
+    thread = threading.Thread(target=target, name="pagefind", daemon=True)
+    thread.start()
+    thread.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 async def _write_bundle(pages: Path, folder: Path, language: str) -> int:
