@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from generator.core.errors import SiteError
-from generator.render.pool import fan_out, fan_out_stream
+from generator.render.pool import fan_out_stream
+
+
+def _indices(count: int) -> Callable[[], Iterator[int]]:
+    return lambda: iter(range(count))
 
 
 def test_every_index_runs_exactly_once_across_workers_in_blocks() -> None:
-    results = [item for batch in fan_out(3, 1000, lambda i: (i, os.getpid()), block=7) for item in batch]
+    results = [item for batch in fan_out_stream(3, 1000, _indices(1000), lambda i: (i, os.getpid()), block=7) for item in batch]
     assert sorted(i for i, _pid in results) == list(range(1000))
     workers = {pid for _i, pid in results}
     assert os.getpid() not in workers and 1 <= len(workers) <= 3
@@ -29,7 +33,7 @@ def test_a_site_error_in_a_worker_is_raised_in_the_parent_with_its_fields() -> N
         return i
 
     with pytest.raises(SiteError) as raised:
-        for _batch in fan_out(2, 1000, job, block=10):
+        for _batch in fan_out_stream(2, 1000, _indices(1000), job, block=10):
             pass
     assert (raised.value.message, str(raised.value.path), raised.value.line) == (
         "template error while rendering x", "templates/post.html", 3)
@@ -40,7 +44,7 @@ def test_a_bug_in_a_worker_comes_back_with_its_traceback() -> None:
         return 1 // (i - 42)
 
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
-        for _batch in fan_out(2, 100, job, block=5):
+        for _batch in fan_out_stream(2, 100, _indices(100), job, block=5):
             pass
 
 
@@ -51,7 +55,7 @@ def test_a_worker_that_dies_without_a_word_is_reported() -> None:
         return i
 
     with pytest.raises(RuntimeError, match="without reporting"):
-        for _batch in fan_out(2, 50, job, block=2):
+        for _batch in fan_out_stream(2, 50, _indices(50), job, block=2):
             pass
 
 

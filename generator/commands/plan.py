@@ -102,10 +102,8 @@ class BuildPlan:
 
     @property
     def pages(self) -> int:
-        """How many pages this build renders."""
-        if self.previous is not None:
-            return len(self.todo)
-        return len(self.wanted) - len(self.copies) - len(self.archives) - 1  # not the copies, not .nojekyll
+        """How many pages this build renders (as specs() makes them)."""
+        return self._to_render
 
     def _sign(self, spec: PageSpec, renderer: Renderer, settings: str) -> None:
         self.wanted[spec.path] = value = signature(spec, renderer.template_fingerprint, settings)
@@ -191,7 +189,7 @@ class BuildPlan:
         files: Iterable[tuple[str, Data | Placed]]
         if jobs > 1 and self.pages >= parallel_from and threading.active_count() == 1:
             # Forking is safe only without other threads (`serve` builds on one thread).
-            files = renderer.render_parallel(self._to_render, self.specs, jobs, target.place)
+            files = renderer.render_parallel(self.pages, self.specs, jobs, target.place)
         else:
             files = renderer.render_all(self.specs())
         if progress is not None:

@@ -66,7 +66,7 @@ class Target:
         digest = sha256_bytes(data)
         if self.previous is not None and self.previous.get(rel) == digest and (self.out_dir / rel).is_file():
             return Placed(digest, None)
-        _make_folder(self.stage, rel, made)
+        make_folder(self.stage, rel, made)
         with open(f"{self.stage}/{rel}", "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -224,8 +224,8 @@ def update_in_place(
         fresh = set(staged)
         for number, rel in enumerate(sorted(rel for rel in hashes if rel not in fresh)):
             crash_point("link", number)
-            _make_folder(stage, rel, made)
-            _link_or_copy(f"{out_dir}/{rel}", f"{stage}/{rel}")
+            make_folder(stage, rel, made)
+            link_or_copy(f"{out_dir}/{rel}", f"{stage}/{rel}")
         crash_point("manifest")
         write_manifest(stage / MANIFEST, hashes)
         _swap(stage, out_dir)
@@ -247,7 +247,7 @@ def _stage(out_dir: Path, failure: str) -> Path:
         raise SiteError(f"{failure}: {error.strerror or error}", path=out_dir.parent) from None
 
 
-def _make_folder(root: Path, rel: str, made: set[str]) -> None:
+def make_folder(root: Path, rel: str, made: set[str]) -> None:
     """The folder of `rel` under `root` (string paths: thousands are made per build)."""
     folder = rel.rpartition("/")[0]
     if folder in made:
@@ -258,7 +258,8 @@ def _make_folder(root: Path, rel: str, made: set[str]) -> None:
         folder = folder.rpartition("/")[0]
 
 
-def _link_or_copy(source: str, target: str) -> None:
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link at `target` to `source`; a copy (mtime kept) where links are not possible."""
     try:
         os.link(source, target)
     except OSError as error:

@@ -29,14 +29,6 @@ T = TypeVar("T")
 BLOCK = 96  # consecutive indices a worker takes at a time (a day's pages and posts, about)
 
 
-def fan_out(workers: int, count: int, job: Callable[[int], Any], block: int = BLOCK) -> Iterator[list[Any]]:
-    """Run job(i) for i in range(count) on forked workers; yield batches of results
-    (one per block, in no particular order).
-
-    A SiteError in a worker is raised here, after the other workers are stopped."""
-    return fan_out_stream(workers, count, lambda: iter(range(count)), job, block)
-
-
 def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], job: Callable[[T], Any],
                    block: int = BLOCK) -> Iterator[list[Any]]:
     """Run job(item) for each of the `count` items that `items()` makes, on forked
@@ -44,7 +36,8 @@ def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], j
 
     Each worker makes the stream itself and walks it forward to the blocks it takes
     (a worker's blocks come in increasing order), so the items need never exist all
-    at once: a 100,000-post site's 113,000 page specs stay a stream."""
+    at once: a 100,000-post site's 113,000 page specs stay a stream. A SiteError in
+    a worker is raised here, after the other workers are stopped."""
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # blocks handed out so far
     # The parent's objects move to the collector's permanent generation: a child's

@@ -91,13 +91,9 @@ def day_counts(posts: Sequence[PostEntry], tz: tzinfo) -> Counter[date]:
     return Counter(local_day(p.published, tz) for p in posts)
 
 
-def strip(posts: Sequence[PostEntry], tz: tzinfo, urls: Urls) -> tuple[Bar, ...]:
-    """Posts per day, every day from the first to the last (at most STRIP_DAYS)."""
-    return strip_of(day_counts(posts, tz), urls)
-
-
 def strip_of(counts: Counter[date], urls: Urls) -> tuple[Bar, ...]:
-    """The strip of these day counts (day_counts)."""
+    """A topic's strip from its day counts (day_counts): posts per day, every day
+    from the first to the last (at most STRIP_DAYS)."""
     if not counts:
         return ()
     last = max(counts)
