@@ -66,5 +66,5 @@ def test_serve_starts_with_site_from_another_folder(built: tuple[Path, Path], mo
     try:
         assert any("Serving on" in line for line in lines)
     finally:
-        assert stop(process) == 0, "".join(lines)
+        assert stop(process, lines) == 0, "".join(lines)
     assert "Traceback" not in "".join(lines)

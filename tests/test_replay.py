@@ -237,4 +237,4 @@ def test_the_replay_works_from_liveblog_serve(tmp_path: Path, chromium: Any) -> 
             page.goto(f"http://127.0.0.1:{port}/liveblog-archive/live/{BLOG}/replay/")
             assert wait_for_replayed_headline(page) == HEADLINE
     finally:
-        assert stop(process) == 0, "".join(lines)
+        assert stop(process, lines) == 0, "".join(lines)

@@ -255,23 +255,30 @@ class Server(http.server.ThreadingHTTPServer):
 
     def process_request(self, request: socket.socket | tuple[bytes, socket.socket],
                         client_address: tuple[str, int]) -> None:
-        """A thread for the connection while fewer than `max_connections` are served; else 503."""
+        """A thread for the connection while fewer than `max_connections` are served; else 503.
+
+        The slot is given back exactly once, by the thread or, if starting it failed,
+        here. Ctrl-C can land while `start()` waits for a thread that has already run
+        and given its slot back: a second release would raise ValueError, which
+        socketserver logs and serves on, and the KeyboardInterrupt would be lost."""
         if not self._slots.acquire(blocking=False):
             _refuse(request)
             self.shutdown_request(request)
             return
+        free = _once(self._slots.release)
+        thread = threading.Thread(target=self._connection, args=(request, client_address, free), daemon=True)
         try:
-            super().process_request(request, client_address)
+            thread.start()
         except BaseException:
-            self._slots.release()
+            free()
             raise
 
-    def process_request_thread(self, request: socket.socket | tuple[bytes, socket.socket],
-                               client_address: tuple[str, int]) -> None:
+    def _connection(self, request: socket.socket | tuple[bytes, socket.socket],
+                    client_address: tuple[str, int], free: Callable[[], None]) -> None:
         try:
-            super().process_request_thread(request, client_address)
+            self.process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            free()
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
         """A client that went away is one line; anything else is a bug, with its traceback."""
@@ -284,6 +291,17 @@ class Server(http.server.ThreadingHTTPServer):
 
     def log_request_line(self, line: str) -> None:
         pass  # quiet: the terminal is for builds and errors
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    """`action`, run by the first call only, whichever thread makes it."""
+    done = threading.Lock()
+
+    def run() -> None:
+        if done.acquire(blocking=False):  # never released: later calls do nothing
+            action()
+
+    return run
 
 
 def _refuse(request: object) -> None:
