@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from generator.commands.build import WHOLE_POSTS_UP_TO, build
+from generator.commands.build import WHOLE_POSTS_UP_TO, Resident, build
 from generator.cli import main
 from generator.core.errors import SiteError
 from sites import REPO, SAMPLE, comparable, make_site, snapshot
@@ -118,6 +119,46 @@ def test_incremental_equals_clean_after_every_change(site: Path, tmp_path: Path,
         clean = build(site, output=tmp_path / f"clean-{number}", full=True)
         assert not clean.incremental
         assert comparable(snapshot(public)) == comparable(snapshot(clean.output)), name
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_resident_builds_equal_clean_after_every_change(site: Path, tmp_path: Path, mode: str) -> None:
+    """serve's builds: one Resident kept between them, files replaced in place."""
+    out = tmp_path / "served"
+    resident = Resident()
+    assert not build(site, output=out, whole_posts_up_to=MODES[mode], resident=resident).incremental
+    assert build(site, output=out, whole_posts_up_to=MODES[mode], resident=resident).written == ()
+    for number, (name, change) in enumerate(STEPS):
+        change(site)
+        report = build(site, output=out, whole_posts_up_to=MODES[mode], resident=resident)
+        assert report.incremental, name
+        clean = build(site, output=tmp_path / f"clean-{number}", full=True)
+        assert comparable(snapshot(out)) == comparable(snapshot(clean.output)), name
+    assert not any(path.name.endswith(".new") for path in out.rglob("*"))  # no temporary file left
+
+
+def test_a_resident_rebuild_after_one_edit_parses_one_file_and_keeps_no_state_file(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.content.read as read
+
+    out = tmp_path / "served"
+    resident = Resident()
+    build(site, output=out, resident=resident)
+    parsed: list[str] = []
+    real = read.read_post
+
+    def counted(path: Path, blog: str, data: bytes | None = None) -> Any:
+        parsed.append(path.name)
+        return real(path, blog, data)
+
+    monkeypatch.setattr(read, "read_post", counted)
+    for cache in (site / ".liveblog").glob("content-*.sqlite*"):
+        cache.unlink()  # the records in memory answer, not the SQLite cache
+    edit_post(site)
+    report = build(site, output=out, resident=resident)
+    assert parsed == [post_file(site, "0906").name]
+    assert "2023/07/08/index.html" in report.written
+    assert list((site / ".liveblog").glob("build-*.tsv")) == []  # the state stays in memory
 
 
 def test_a_one_post_edit_rewrites_only_the_pages_that_show_it(site: Path) -> None:

@@ -222,8 +222,15 @@ def test_a_replayed_page_cannot_take_over_or_leave_the_replay_page(tmp_path: Pat
     public = built(archived_site(tmp_path, records=[Response(BLOG_URL, "2024-03-05T13:30:00Z", hostile)]))
     with tools.serve_directory(public) as base, tools.new_page(chromium) as page:
         page.goto(base + f"live/{BLOG}/replay/")
-        assert wait_for_replayed_headline(page) == HEADLINE
-        page.wait_for_timeout(1500)  # the script has run (ReplayWeb.page keeps it inside its frame)
+        # The script has run once ReplayWeb.page's frame shows the page it sent `top` to:
+        # kept inside the replay, as the archived site's own link would be. (Waiting for
+        # the archived headline first raced the script's 200 ms on a loaded machine.)
+        deadline = time.monotonic() + 45
+        while not any("/static/replay/w/" in f.url and f.url.endswith("/127.0.0.1:9/elsewhere")
+                      for f in page.frames):
+            assert time.monotonic() < deadline, f"the script never ran; frames: {[f.url for f in page.frames]}"
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(500)
         assert page.url.startswith(base + f"live/{BLOG}/replay/")
         assert page.title() == f"{HEADLINE}: the page as captured · Test archive"
 

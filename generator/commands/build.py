@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.core.config import Config, load_config
 from generator.core.fixity import engine_fingerprint
@@ -45,6 +45,21 @@ class BuildReport:
     topics: int
     seconds: float
     notes: tuple[str, ...] = ()  # what the reader of the summary should know (search left out)
+
+
+@dataclass
+class Resident:
+    """What a long-running process (`serve`) keeps from one build to the next, all
+    into the same private output folder: every content file's parsed record by its
+    (mtime, size) (content/cache.py `Remembered`), the last build's state (never
+    read back from disk, nor written), and the templates each template source names
+    (so an unchanged template is not parsed again to fingerprint it). Its builds
+    replace changed files in place rather than staging a tree
+    (publish/atomic.py `replace_in_place`)."""
+
+    records: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    state: BuildState | None = None
+    references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
 
 class Collector(Protocol):
@@ -78,6 +93,7 @@ def build(
     parallel_from: int = PARALLEL_FROM,
     collector: Collector | None = None,
     search: bool = True,
+    resident: Resident | None = None,
 ) -> BuildReport:
     """Build the site; `full` ignores what earlier builds left.
 
@@ -92,7 +108,9 @@ def build(
     (`--no-replay`) publishes no WACZ and no replay page, whatever site.toml says.
 
     `search` builds the search bundle (commands/search.py); without the
-    pagefind package the rest is built and a note says how to install it."""
+    pagefind package the rest is built and a note says how to install it.
+
+    `resident`: what the caller keeps between its builds into `output` (serve's)."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url, replay=replay)
     root = config.root
@@ -116,7 +134,12 @@ def build(
     stamps = {name: walk(folder, within=None if name == "theme" else root)
               for name, folder in _input_folders(root)}
     inputs = _inputs(root, stamps)
-    state = None if full else load_state(root, out, engine)
+    if full:
+        state = None
+    elif resident is not None:
+        state = resident.state
+    else:
+        state = load_state(root, out, engine)
     # The outputs the last build recorded, as they are now (a stat each, no walk of the
     # tree): one edited or deleted by hand is rendered again. A file added by hand is not
     # looked for: the next build that writes anything stages a new tree without it
@@ -135,18 +158,22 @@ def build(
     collector = collector if collector is not None else _LeaveAlone()
     try:
         collector.loading()
-        site, posts = _load(config, store, drafts=drafts, whole_posts_up_to=whole_posts_up_to)
+        site, posts = _load(config, store, drafts=drafts, whole_posts_up_to=whole_posts_up_to,
+                            records=resident.records if resident is not None else None)
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
-                                    workers or 1, parallel_from, progress, collector, search)
+                                    workers or 1, parallel_from, progress, collector, search, resident)
     finally:
         collector.finished()
         store.close()
     counts = (len(site.posts), len(site.days), len(site.topics))
-    save_state(root, out, BuildState(engine=engine, settings=settings, signatures=written.wanted,
-                                     hashes=written.hashes, stats=written.stats, inputs=inputs,
-                                     counts=counts))
+    done = BuildState(engine=engine, settings=settings, signatures=written.wanted, hashes=written.hashes,
+                      stats=written.stats, inputs=inputs, counts=counts)
+    if resident is not None:
+        resident.state = done
+    else:
+        save_state(root, out, done)
     return BuildReport(output=out, files=len(written.hashes), written=written.written,
                        removed=written.removed, incremental=written.incremental, posts=counts[0],
                        days=counts[1], topics=counts[2], seconds=time.perf_counter() - started,
@@ -159,14 +186,20 @@ def _nothing_to_do(state: BuildState, settings: str, inputs: str, found: dict[st
     return state.settings == settings and state.inputs == inputs and found == state.stats
 
 
-def _load(config: Config, store: ContentStore, *, drafts: bool,
-          whole_posts_up_to: int) -> tuple[Site, PostSource]:
-    """content/ → the Site model, and the source pages read whole posts from."""
+def _load(config: Config, store: ContentStore, *, drafts: bool, whole_posts_up_to: int,
+          records: dict[str, tuple[tuple[int, int], Any]] | None) -> tuple[Site, PostSource]:
+    """content/ → the Site model, and the source pages read whole posts from
+    (`records`: a resident caller's parsed files, kept between its builds)."""
+    from generator.content.cache import Remembered
     from generator.content.read import PostReader, load_site
 
     listing = store.stamps
-    site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=drafts, cache=store,
-                     keep_whole=len(listing) <= whole_posts_up_to, listing=listing)
+    keep_whole = len(listing) <= whole_posts_up_to
+    cache = Remembered(store, records, keep_whole=keep_whole) if records is not None else store
+    site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=drafts, cache=cache,
+                     keep_whole=keep_whole, listing=listing)
+    if isinstance(cache, Remembered):
+        cache.forget_gone()
     store.loaded()  # whole posts parsed now are read back while their pages render (100,000 posts: 60 MB)
     return site, PostReader(store)
 
@@ -184,19 +217,21 @@ class _Outcome:
 def _render_and_write(config: Config, site: Site, posts: PostSource, state: BuildState | None,
                       found: dict[str, tuple[int, int]], out: Path, settings: str, jobs: int,
                       parallel_from: int, progress: Callable[[int], Callable[[], None]] | None,
-                      collector: Collector, search: bool) -> _Outcome:
+                      collector: Collector, search: bool, resident: Resident | None) -> _Outcome:
     """Plan (sign every page), then render and write what the plan chose."""
     from generator.commands.plan import BuildPlan
     from generator.render.jinja import Renderer
     from generator.site.views import Views
 
     root = config.root
-    renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates")
+    renderer = Renderer(config, root / "templates", bytecode_dir=root / STATE_DIR / "templates",
+                        references=resident.references if resident is not None else None)
     try:
         plan = BuildPlan(site, config, Views(site, config, posts), renderer, settings, state, found,
                          search=search)
         collector.rendering()
-        done = plan.write(lambda target: plan.render(renderer, jobs, parallel_from, progress, target), out)
+        done = plan.write(lambda target: plan.render(renderer, jobs, parallel_from, progress, target), out,
+                          in_place=resident is not None)
         if plan.search_outdated:
             from generator.commands.search import refresh_bundle
 

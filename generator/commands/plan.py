@@ -28,7 +28,8 @@ from generator.core.replay import archive_files, replay_plan, web_archive_captur
 from generator.core.media import named_sha256
 from generator.core.paths import CAPTURES_DIR, MEDIA_DIR, THEME
 from generator.core.urls import Urls
-from generator.publish.atomic import Data, Files, Placed, Target, publish, tree_files, update_in_place
+from generator.publish.atomic import (Data, Files, Placed, Target, publish, replace_in_place, tree_files,
+                                      update_in_place)
 from generator.publish.state import BuildState, output_stats
 from generator.render.jinja import Renderer
 from generator.site.depends import signature
@@ -206,8 +207,9 @@ class BuildPlan:
             # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed paths).
             yield ".nojekyll", b""
 
-    def write(self, files: Files, out: Path) -> Written:
-        """Write the rendered files: the whole site swapped in, or the changes staged.
+    def write(self, files: Files, out: Path, *, in_place: bool = False) -> Written:
+        """Write the rendered files: the whole site swapped in, or the changes staged
+        (`in_place`: each replaced where it is, for a private output such as serve's).
         `files`: as publish/atomic.py takes them (a stream, or a function of the Target)."""
         if self.previous is None:
             hashes, stats = publish(files, out)
@@ -221,7 +223,7 @@ class BuildPlan:
         def gone() -> Iterator[str]:  # read once every page is rendered
             yield from sorted(set(previous) - set(self.wanted))
 
-        written, hashes, removed = update_in_place(files, gone(), out, trusted)
+        written, hashes, removed = (replace_in_place if in_place else update_in_place)(files, gone(), out, trusted)
         stats = {rel: stat for rel, stat in found.items() if rel not in removed}
         stats.update(output_stats(out, written))
         return Written(hashes, stats, tuple(sorted(written)), tuple(removed))

@@ -9,7 +9,11 @@ editor's burst of writes is one rebuild; no re-scan of the tree every quarter
 second); a change rebuilds the site and tells every open page, over
 Server-Sent Events, to reload. A watched folder created later is picked up
 within a second. A build error is printed in the terminal and shown as a banner on
-every page until the next good save; the server keeps running.
+every page until the next good save; the server keeps running. The server
+stays resident between rebuilds (commands/build.py `Resident`): every parsed
+content file, the last build's state and the template references stay in
+memory, and changed pages are replaced in place in its private folder, so a
+rebuild after one edit reads one file and writes only the pages that show it.
 
 Why not the `livereload` package: it throttles reloads to one per three
 seconds (an edit, a broken save and a fix in quick succession lose the last
@@ -32,7 +36,7 @@ from pathlib import Path
 
 import watchfiles
 
-from generator.commands.build import BuildReport, build
+from generator.commands.build import BuildReport, Resident, build
 from generator.commands.serve_http import Live, Server, bind
 from generator.core.config import CONFIG_NAME, load_config
 from generator.core.errors import SiteError
@@ -82,12 +86,13 @@ def serve(
     workdir = Path(tempfile.mkdtemp(prefix="liveblog-serve-"))
     out_dir = workdir / "site"
     live = Live()
+    resident = Resident()  # the parsed content, the last state: kept between rebuilds
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
             with site_lock(config.root, lock_timeout, waiting=log):
-                report = build(site_dir, output=out_dir, base_url=local_base)
+                report = build(site_dir, output=out_dir, base_url=local_base, resident=resident)
         except SiteError as error:
             log(f"Error: {error}")
             live.publish(str(error))

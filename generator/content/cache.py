@@ -229,3 +229,46 @@ def _unpack_post(data: bytes, prefix: str) -> Any:
                       for capture, updated, rev_title, rev_byline, text in revisions),
                 body, source_id, time_unknown, time_derived, time_precision, headline_derived,
                 truncated, key_event, datetime.fromisoformat(removed_after) if removed_after else None)
+
+
+class Remembered:
+    """The content cache of a long-running process (`serve`): each file's record kept
+    in memory from one build to the next, by its (mtime, size), before the
+    SQLite store is asked. A one-post edit then reads one file and decodes no row.
+
+    `records` belongs to the caller and outlives each build's `ContentStore`;
+    `keep_whole`: whether a post parsed now is kept whole (as load_site keeps it)
+    or as its entry (a large archive)."""
+
+    def __init__(self, store: ContentStore, records: dict[str, tuple[tuple[int, int], Any]],
+                 *, keep_whole: bool) -> None:
+        self._store, self._records, self._keep_whole = store, records, keep_whole
+        self._stamps = store.stamps
+        self._zones: dict[Any, Any] = {}
+
+    def lookup(self, rel: str) -> Any:
+        stamp = self._stamps.get(rel)
+        known = self._records.get(rel)
+        if stamp is not None and known is not None and known[0] == stamp:
+            return known[1]
+        found = self._store.lookup(rel)
+        if found is not None and stamp is not None:
+            self._records[rel] = (stamp, found)
+        return found
+
+    def store(self, rel: str, record: Any) -> None:
+        self._store.store(rel, record)
+        stamp = self._stamps.get(rel)
+        if stamp is None:
+            return
+        if isinstance(record, Post) and not self._keep_whole:
+            record = record.entry(self._zones)
+        self._records[rel] = (stamp, record)
+
+    def full(self, source: str) -> Any:
+        return self._store.full(source)
+
+    def forget_gone(self) -> None:
+        """Drop the records of files no longer in content/ (call before `loaded`)."""
+        for rel in [rel for rel in self._records if rel not in self._stamps]:
+            del self._records[rel]

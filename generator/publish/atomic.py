@@ -237,6 +237,63 @@ def update_in_place(
     return staged, hashes, gone
 
 
+def replace_in_place(
+    files: Files,
+    remove: Iterable[str],
+    out_dir: Path,
+    previous: dict[str, str],
+) -> tuple[list[str], dict[str, str], list[str]]:
+    """Incremental publish into a private output (`serve`'s): each changed file
+    replaced on its own (written beside itself under a dot-name, then
+    `os.replace`d), the gone ones removed, the manifest rewritten last. No
+    staged tree: an edit costs its own pages, not a link per file of the site.
+    While it runs, a reader may get some pages of the last build and some of
+    this one (each page whole); the dev server's pages reload only after it.
+    A build that fails leaves the files it replaced, which the next build finds
+    changed (their stats) and renders again. Same arguments and result as
+    `update_in_place`."""
+    out_dir = out_dir.absolute()
+    hashes = dict(previous)
+    target = Target(out_dir, out_dir, previous)
+    written: list[str] = []
+    made: set[str] = {""}
+    try:
+        for rel, data in files(target) if callable(files) else files:
+            placed = data if isinstance(data, Placed) else _replace(target, rel, data, made)
+            if placed.stat is None:
+                continue
+            hashes[rel] = placed.sha256
+            written.append(rel)
+        gone = [rel for rel in remove if rel != MANIFEST]
+        for rel in gone:
+            hashes.pop(rel, None)
+            Path(out_dir, rel).unlink(missing_ok=True)
+        temp = out_dir / f".{MANIFEST}.new"
+        write_manifest(temp, hashes)
+        os.replace(temp, out_dir / MANIFEST)
+    except OSError as error:
+        where = getattr(error, "filename", None) or out_dir
+        raise SiteError(f"cannot write the changes: {error.strerror or error}", path=where) from None
+    return written, hashes, gone
+
+
+def _replace(target: Target, rel: str, data: Data, made: set[str]) -> Placed:
+    """`data` at `rel` in the output, replacing the file there at once (unless equal)."""
+    _refuse_unsafe(target.out_dir, rel)
+    digest = sha256_bytes(data)
+    final = Path(target.out_dir, rel)
+    if target.previous is not None and target.previous.get(rel) == digest and final.is_file():
+        return Placed(digest, None)
+    make_folder(target.out_dir, rel, made)
+    temp = final.with_name(f".{final.name}.new")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        stat = os.fstat(handle.fileno())
+    os.replace(temp, final)
+    return Placed(digest, (stat.st_mtime_ns, stat.st_size))
+
+
 def _stage(out_dir: Path, failure: str) -> Path:
     """A new staging folder beside `out_dir`, after removing those killed builds left."""
     try:

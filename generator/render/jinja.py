@@ -63,9 +63,12 @@ class Renderer:
     BODY_CACHE = 1_000  # rendered bodies kept in memory
 
     def __init__(self, config: Config, templates_dir: Path | None,
-                 bytecode_dir: Path | None = None) -> None:
+                 bytecode_dir: Path | None = None,
+                 references: dict[str, tuple[str | None, ...]] | None = None) -> None:
         """`bytecode_dir`: where compiled templates are kept between builds (Jinja
-        checks each against its template's source, so a stale one is never used)."""
+        checks each against its template's source, so a stale one is never used).
+        `references`: the templates each template source names, by the source's
+        sha256, kept by a caller that builds again (serve): not parsed twice."""
         self.config = config
         self._zone_labels = {name: label for label, name in config.zones}
         self._tz = config.tz()
@@ -86,6 +89,7 @@ class Renderer:
         )
         self._cards = CardStore()
         self._fingerprints: dict[str, str] = {}
+        self._references = references if references is not None else {}
         self.env.globals["card"] = self.card
         self.env.globals["excerpt_card"] = self.excerpt_card
         self.env.globals["once"] = self.once
@@ -229,11 +233,7 @@ class Renderer:
                 raise
             raise found from None
         digest.update(source.encode())
-        try:
-            references: list[str | None] = list(
-                jinja2.meta.find_referenced_templates(self.env.parse(source)))
-        except jinja2.TemplateSyntaxError:
-            references = []  # rendering will report it
+        references = list(self._referenced(source))
         if None in references:  # a computed name: depend on every template
             references = list(sorted(self.env.list_templates()))
         for reference in sorted(r for r in references if r is not None):
@@ -241,6 +241,18 @@ class Renderer:
         result = digest.hexdigest()[:24]
         self._fingerprints[name] = result
         return result
+
+    def _referenced(self, source: str) -> tuple[str | None, ...]:
+        """The templates `source` extends, includes or imports (None: a computed name)."""
+        key = hashlib.sha256(source.encode()).hexdigest()
+        known = self._references.get(key)
+        if known is None:
+            try:
+                known = tuple(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                known = ()  # rendering will report it
+            self._references[key] = known
+        return known
 
     # Rendering ---------------------------------------------------------------
     def render(self, spec: PageSpec) -> bytes | bytearray:
