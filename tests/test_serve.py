@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import re
@@ -131,6 +132,30 @@ def test_an_edit_is_rebuilt_and_served_within_seconds(served: Served) -> None:
                            "the rebuilt page")
     assert took < 5
     assert TITLE not in served.get("2023/07/08/")
+
+
+def test_after_an_edit_the_pages_reload_first_and_the_search_index_follows(served: Served) -> None:
+    new_title = "Kremlin names no date for the Turkey visit"
+    edit(served.root / POST, f"title: {TITLE}", f"title: {new_title}")
+    served.wait_for(lambda: "search index updated" in served.output(), "the search index", seconds=30)
+    said = served.output()
+    assert said.index("; the search index follows") < said.index("search index updated")
+    assert new_title in served.get("2023/07/08/")
+    # serve's private build folder: the one whose day page shows the edit.
+    folders = [folder / "site" for folder in Path(os.environ.get("TMPDIR", "/tmp")).glob("liveblog-serve-*")
+               if new_title in _read(folder / "site/2023/07/08/index.html")]
+    assert len(folders) == 1
+    fragments = [gzip.decompress((folders[0] / "pagefind/fragment" / name).read_bytes())
+                 for name in os.listdir(folders[0] / "pagefind/fragment")]
+    assert any(new_title.encode() in fragment for fragment in fragments)
+    assert not any(TITLE.encode() in fragment for fragment in fragments)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def test_the_open_page_reloads_itself_after_an_edit(served: Served, chromium: Any) -> None:

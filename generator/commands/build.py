@@ -45,6 +45,7 @@ class BuildReport:
     topics: int
     seconds: float
     notes: tuple[str, ...] = ()  # what the reader of the summary should know (search left out)
+    search_pending: bool = False  # the search bundle is out of date: `search_later` left it
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Resident:
     records: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
     state: BuildState | None = None
     references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    search_pending: bool = False  # a build with `search_later` left the bundle out of date
 
 
 class Collector(Protocol):
@@ -94,6 +96,7 @@ def build(
     collector: Collector | None = None,
     search: bool = True,
     resident: Resident | None = None,
+    search_later: bool = False,
 ) -> BuildReport:
     """Build the site; `full` ignores what earlier builds left.
 
@@ -110,7 +113,10 @@ def build(
     `search` builds the search bundle (commands/search.py); without the
     pagefind package the rest is built and a note says how to install it.
 
-    `resident`: what the caller keeps between its builds into `output` (serve's)."""
+    `resident`: what the caller keeps between its builds into `output` (serve's).
+    `search_later`: write the pages but leave an outdated search bundle as it is
+    (the report says `search_pending`); the next build without it indexes. serve
+    reloads the open pages first and re-indexes once the edits pause."""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url, replay=replay)
     root = config.root
@@ -145,7 +151,8 @@ def build(
     # looked for: the next build that writes anything stages a new tree without it
     # (`verify` reports it meanwhile, as not in the manifest).
     found = output_stats(out, state.stats) if state is not None else {}
-    if state is not None and _nothing_to_do(state, settings, inputs, found):
+    index_now = resident is not None and resident.search_pending and not search_later
+    if state is not None and not index_now and _nothing_to_do(state, settings, inputs, found):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
                            topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes)
@@ -163,7 +170,8 @@ def build(
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
-                                    workers or 1, parallel_from, progress, collector, search, resident)
+                                    workers or 1, parallel_from, progress, collector, search, resident,
+                                    search_later)
     finally:
         collector.finished()
         store.close()
@@ -172,12 +180,13 @@ def build(
                       stats=written.stats, inputs=inputs, counts=counts)
     if resident is not None:
         resident.state = done
+        resident.search_pending = written.search_pending
     else:
         save_state(root, out, done)
     return BuildReport(output=out, files=len(written.hashes), written=written.written,
                        removed=written.removed, incremental=written.incremental, posts=counts[0],
                        days=counts[1], topics=counts[2], seconds=time.perf_counter() - started,
-                       notes=notes)
+                       notes=notes, search_pending=written.search_pending)
 
 
 def _nothing_to_do(state: BuildState, settings: str, inputs: str, found: dict[str, tuple[int, int]]) -> bool:
@@ -212,12 +221,14 @@ class _Outcome:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     incremental: bool
+    search_pending: bool
 
 
 def _render_and_write(config: Config, site: Site, posts: PostSource, state: BuildState | None,
                       found: dict[str, tuple[int, int]], out: Path, settings: str, jobs: int,
                       parallel_from: int, progress: Callable[[int], Callable[[], None]] | None,
-                      collector: Collector, search: bool, resident: Resident | None) -> _Outcome:
+                      collector: Collector, search: bool, resident: Resident | None,
+                      search_later: bool) -> _Outcome:
     """Plan (sign every page), then render and write what the plan chose."""
     from generator.commands.plan import BuildPlan
     from generator.render.jinja import Renderer
@@ -232,13 +243,16 @@ def _render_and_write(config: Config, site: Site, posts: PostSource, state: Buil
         collector.rendering()
         done = plan.write(lambda target: plan.render(renderer, jobs, parallel_from, progress, target), out,
                           in_place=resident is not None)
-        if plan.search_outdated:
+        pending = plan.search_outdated
+        if pending and not search_later:
             from generator.commands.search import refresh_bundle
 
             done = refresh_bundle(plan, done, out, root, config.language)
+            pending = False
     finally:
         renderer.close()
-    return _Outcome(plan.wanted, done.hashes, done.stats, done.written, done.removed, plan.incremental)
+    return _Outcome(plan.wanted, done.hashes, done.stats, done.written, done.removed, plan.incremental,
+                    pending)
 
 
 class _LeaveAlone:

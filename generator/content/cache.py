@@ -245,12 +245,18 @@ class Remembered:
         self._store, self._records, self._keep_whole = store, records, keep_whole
         self._stamps = store.stamps
         self._zones: dict[Any, Any] = {}
+        # Only the first build asks the store: after it, a file the records lack or
+        # hold with another stamp is new or changed since, and its row is as stale
+        # (asking would decode every row of the database, 0.3 s at 10,000 posts).
+        self._ask_store = not records
 
     def lookup(self, rel: str) -> Any:
         stamp = self._stamps.get(rel)
         known = self._records.get(rel)
         if stamp is not None and known is not None and known[0] == stamp:
             return known[1]
+        if not self._ask_store:
+            return None
         found = self._store.lookup(rel)
         if found is not None and stamp is not None:
             self._records[rel] = (stamp, found)
