@@ -13,6 +13,9 @@ otherwise 300) and, for each tool, measures five builds in order:
     edit      after appending a paragraph to one post
     add       after adding one post to that post's blog
     template  after changing the per-post template
+    serve     liveblog only: in a running `liveblog serve`, three saves of the
+              edited post, each timed to the reload event (bench/serving.py);
+              the median is the wall time, the startup is in the report
 
 Each build runs in its own process; wall time, the child's peak RSS (from
 os.wait4), the peak summed RSS of its process tree (sampled), its CPU time,
@@ -49,12 +52,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import serving  # noqa: E402
 import synth  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TOOLS = ("liveblog", "liveblog-search", "pelican", "hugo")
 PEERS = ("pelican", "hugo")
-CASES = ("cold", "noop", "edit", "add", "template")
+CASES = ("cold", "noop", "edit", "add", "template", "serve")
 DEFAULT_SIZES = (1000, 10000)
 FULL_SIZE = 100000
 TEMPLATE_MARK = '<span hidden class="bench-template-edit"></span>'
@@ -528,12 +532,16 @@ def bench_size(n: int, args: argparse.Namespace, available: dict[str, tuple[list
                     if len(times) > 1 and run.ok:
                         run.repeats = times
                         run.wall = sorted(times)[len(times) // 2]
+                elif case == "serve":
+                    if name != "liveblog":
+                        continue  # one resident server: the same command whatever the build flags
+                    run = serve_case(tool, n, man, tool_env, args.timeout)
                 else:
                     apply_change(case, tool, workdir, man, added)
                     run = build(tool, n, case, tool_env, workdir, args.timeout)
             except (OSError, RuntimeError) as error:
                 run = Run(name, n, case, rc=-1, problems=[f"could not set up the case: {error}"])
-            if run.ok:
+            if run.ok and case != "serve":  # serve builds into a folder of its own, removed at its exit
                 run.problems += check_output(tool.out, man, case, added, full_days=not tool.day_titles_only)
             runs.append(run)
             say(line(run, []))
@@ -549,6 +557,21 @@ def bench_size(n: int, args: argparse.Namespace, available: dict[str, tuple[list
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return runs, man, notes
+
+
+def serve_case(tool: Tool, n: int, man: dict[str, Any], env: dict[str, str], timeout: float) -> Run:
+    post = tool.project / Path(man["edit"]["files"][tool.kind]).relative_to(tool.kind)
+    served = serving.serve_edits(tool.cmd, tool.project, post, EDIT_MARK, env=env, timeout=timeout)
+    run = Run(tool.name, n, "serve", rc=served.rc)
+    if served.reloads:
+        run.repeats = served.reloads
+        run.wall = sorted(served.reloads)[len(served.reloads) // 2]
+    builds = [line for line in served.said if line.startswith("built ")]
+    run.report = (f"started in {served.startup:.1f} s; reloads "
+                  + ", ".join(f"{t:.2f}" for t in served.reloads) + " s; last: " + (builds[-1] if builds else "-"))
+    if served.rc != 0:
+        run.problems.append(f"serve exited {served.rc}: " + " | ".join(served.said[-5:]))
+    return run
 
 
 def build(tool: Tool, n: int, case: str, env: dict[str, str], workdir: Path, timeout: float) -> Run:
@@ -653,8 +676,9 @@ def write_results(path: Path, runs: list[Run], manifests: list[dict[str, Any]], 
             f"{_fmt(r.get('pelican'))} | {_fmt(r.get('hugo'))} | {check} |")
     repeated = [r for r in runs if r.repeats]
     if repeated:
-        lines += ["", "Cold builds were repeated; the table shows the median of:", ""]
-        lines += [f"- {r.tool} N={r.n:,}: {', '.join(f'{t:.2f}' for t in r.repeats)} s" for r in repeated]
+        lines += ["", "Repeated measurements (cold builds with --repeat; the serve case's edits): "
+                  "the table shows the median of:", ""]
+        lines += [f"- {r.tool} N={r.n:,} {r.case}: {', '.join(f'{t:.2f}' for t in r.repeats)} s" for r in repeated]
     lines += ["", "## Synthetic archives", "",
               "| N | days | blogs | topics | words/post | figures | DST days | synth s |",
               "|---:|---:|---:|---:|---:|---:|---|---:|"]
