@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 from pathlib import Path
@@ -216,6 +219,63 @@ def test_parallel_and_serial_renders_are_identical(site: Path, tmp_path: Path, m
     parallel = build(site, output=tmp_path / "parallel", full=True, workers=2,
                      whole_posts_up_to=MODES[mode], parallel_from=1)
     assert comparable(snapshot(serial.output)) == comparable(snapshot(parallel.output))
+
+
+# Workers are forked only by a process with no other thread (pytest's may have some
+# left by earlier tests), so these builds run in a fresh interpreter.
+IN_A_FRESH_PROCESS = """
+import json, sys
+from pathlib import Path
+import generator.content.read as read
+from generator.commands.build import build
+from generator.core.errors import SiteError
+parsed = []
+real = read.read_post
+def counted(path, blog, data=None):
+    parsed.append(path.name)
+    return real(path, blog, data)
+read.read_post = counted
+site, out, whole = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+try:
+    build(site, output=out, full=True, workers=2, whole_posts_up_to=whole, parallel_from=1, parse_parallel_from=1)
+    error = None
+except SiteError as failure:
+    error = str(failure)
+print(json.dumps({"parsed": parsed, "error": error}))
+"""
+
+
+def build_in_a_fresh_process(site: Path, out: Path, whole_posts_up_to: int = WHOLE_POSTS_UP_TO) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", IN_A_FRESH_PROCESS, str(site), str(out), str(whole_posts_up_to)],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_post_files_parsed_on_workers_build_the_same_site(site: Path, tmp_path: Path, mode: str) -> None:
+    """A cold build parses the post files on the workers (parse_parallel_from=1 here);
+    the parent parses none of them, and the site is the serial build's."""
+    serial = build(site, output=tmp_path / "serial", full=True, workers=1)
+    shutil.rmtree(site / ".liveblog")  # nothing cached: every post is parsed again
+    outcome = build_in_a_fresh_process(site, tmp_path / "parallel", MODES[mode])
+    assert outcome == {"parsed": [], "error": None}  # all on the forked workers
+    assert comparable(snapshot(serial.output)) == comparable(snapshot(tmp_path / "parallel"))
+    again = build(site, output=tmp_path / "parallel")
+    assert again.incremental and again.written == ()  # the workers' rows are in the cache
+
+
+def test_a_bad_post_parsed_on_workers_is_reported_as_a_serial_build_reports_it(site: Path, tmp_path: Path) -> None:
+    """Two bad files: the first in order is named, as without workers, and nothing changes."""
+    edit(post_file(site, "0906"), "title: ", "title: [")
+    edit(post_file(site, "0912"), "title: ", "title: [")
+    shutil.rmtree(site / ".liveblog", ignore_errors=True)
+    with pytest.raises(SiteError) as serial:
+        build(site, workers=1)
+    shutil.rmtree(site / ".liveblog", ignore_errors=True)
+    outcome = build_in_a_fresh_process(site, tmp_path / "parallel")
+    assert outcome["error"] == str(serial.value)
+    assert post_file(site, "0906").name in outcome["error"]
+    assert not (site / "public").exists() and not (tmp_path / "parallel").exists()
 
 
 def test_an_incremental_build_on_workers_equals_a_clean_build(site: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.core.config import Config, load_config
+from generator.core.errors import SiteError
 from generator.core.fixity import engine_fingerprint
 from generator.core.model import PostSource, Site
 from generator.core.paths import CONTENT_DIR, OUTPUT_DIR, SOURCE_FOLDERS, STATE_DIR, THEME, walk
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 WHOLE_POSTS_UP_TO = 25_000  # content files; a whole post takes about 5 kB of memory
 PARALLEL_FROM = 400  # pages: below this, forking costs more than it saves
+PARSE_PARALLEL_FROM = 2_000  # post files to parse: below this, workers parse them serially
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ def build(
     progress: Callable[[int], Callable[[], None]] | None = None,
     whole_posts_up_to: int = WHOLE_POSTS_UP_TO,
     parallel_from: int = PARALLEL_FROM,
+    parse_parallel_from: int = PARSE_PARALLEL_FROM,
     collector: Collector | None = None,
     search: bool = True,
     resident: Resident | None = None,
@@ -166,7 +169,8 @@ def build(
     try:
         collector.loading()
         site, posts = _load(config, store, drafts=drafts, whole_posts_up_to=whole_posts_up_to,
-                            records=resident.records if resident is not None else None)
+                            records=resident.records if resident is not None else None, jobs=workers or 1,
+                            parse_parallel_from=parse_parallel_from)
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
@@ -196,7 +200,8 @@ def _nothing_to_do(state: BuildState, settings: str, inputs: str, found: dict[st
 
 
 def _load(config: Config, store: ContentStore, *, drafts: bool, whole_posts_up_to: int,
-          records: dict[str, tuple[tuple[int, int], Any]] | None) -> tuple[Site, PostSource]:
+          records: dict[str, tuple[tuple[int, int], Any]] | None, jobs: int,
+          parse_parallel_from: int) -> tuple[Site, PostSource]:
     """content/ → the Site model, and the source pages read whole posts from
     (`records`: a resident caller's parsed files, kept between its builds)."""
     from generator.content.cache import Remembered
@@ -204,6 +209,8 @@ def _load(config: Config, store: ContentStore, *, drafts: bool, whole_posts_up_t
 
     listing = store.stamps
     keep_whole = len(listing) <= whole_posts_up_to
+    if records is None and jobs > 1:
+        _parse_in_parallel(config.root / CONTENT_DIR, store, jobs, parse_parallel_from, keep_whole)
     cache = Remembered(store, records, keep_whole=keep_whole) if records is not None else store
     site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=drafts, cache=cache,
                      keep_whole=keep_whole, listing=listing)
@@ -211,6 +218,33 @@ def _load(config: Config, store: ContentStore, *, drafts: bool, whole_posts_up_t
         cache.forget_gone()
     store.loaded()  # whole posts parsed now are read back while their pages render (100,000 posts: 60 MB)
     return site, PostReader(store)
+
+
+def _parse_in_parallel(content_dir: Path, store: ContentStore, jobs: int, parse_from: int,
+                       keep_whole: bool) -> None:
+    """Parse the post files the cache lacks on `jobs` forked workers, when there
+    are `parse_from` or more (a cold build, a new clone): the parsed rows go into
+    the cache, and load_site then finds every post there. On a SiteError the
+    files are left to load_site, which reports the first bad one, in order, as a
+    serial build would."""
+    import threading
+
+    from generator.content.cache import parse_packed
+    from generator.content.read import post_files
+    from generator.render.pool import fan_out_stream
+
+    if threading.active_count() > 1:
+        return  # forking is safe only without other threads
+    wanted = set(store.missing([rel for rel, _blog in post_files(store.stamps)]))
+    if len(wanted) < parse_from:
+        return
+    todo = [(rel, blog) for rel, blog in post_files(store.stamps) if rel in wanted]
+    try:
+        for rows in fan_out_stream(jobs, len(todo), lambda: iter(todo),
+                                   lambda item: parse_packed(content_dir, *item)):
+            store.add_parsed(rows, keep_whole=keep_whole)
+    except SiteError:
+        return
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from generator.content.read import read_post
 from generator.core.model import Post, PostEntry, Revision
 from generator.core.paths import CONTENT_DIR, STATE_DIR
 
@@ -47,6 +48,7 @@ class ContentStore:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._pending: list[tuple[str, int, int, bytes, bytes | None]] = []
+        self._zones: dict[Any, Any] = {}  # UTC offset -> the one zone object entries share
 
     @property
     def stamps(self) -> dict[str, tuple[int, int]]:
@@ -82,6 +84,26 @@ class ContentStore:
         self._pending.append((rel, stat.st_mtime_ns, stat.st_size, small, whole))
         if len(self._pending) >= 1_000:
             self.flush()
+
+    def missing(self, rels: list[str]) -> list[str]:
+        """Those of `rels` (post files) with no usable record: to be parsed."""
+        return [rel for rel in rels if self.lookup(rel) is None]
+
+    def add_parsed(self, rows: list[tuple[str, bytes, bytes]], *, keep_whole: bool) -> None:
+        """Keep posts parsed elsewhere (`parse_packed`, on worker processes): each
+        row its path, its packed entry and its packed whole post. Later lookups
+        give the whole post if `keep_whole` (as load_site keeps a post it parses),
+        else the entry, and pages read the whole post back (`full`)."""
+        known = self._all()
+        zones = self._zones
+        for rel, small, whole in rows:
+            mtime, size = self._stamps[rel]
+            self._pending.append((rel, mtime, size, small, whole))
+            record = (_unpack_post(whole, self._prefix) if keep_whole
+                      else _unpack_entry(small[1:], zones, self._prefix))
+            known[rel] = (mtime, size, record)
+            if len(self._pending) >= 1_000:
+                self.flush()
 
     def full(self, source: str) -> Any:
         db = self._connect()
@@ -136,7 +158,7 @@ class ContentStore:
     def _all(self) -> dict[str, tuple[int, int, Any]]:
         if self._rows is None:
             self._rows = {}
-            zones: dict[Any, Any] = {}
+            zones = self._zones
             db = self._connect()
             if db is not None:
                 try:
@@ -183,6 +205,13 @@ class ContentStore:
             except OSError:
                 return None
         return None
+
+
+def parse_packed(content_dir: Path, rel: str, blog: str) -> tuple[str, bytes, bytes]:
+    """Parse a post file into the rows `ContentStore.add_parsed` keeps (a render
+    worker's job: only bytes travel back)."""
+    post = read_post(content_dir / rel, blog)
+    return rel, b"P" + _pack_entry(post, rel), _pack_post(post, rel)
 
 
 # Posts are stored as marshal'ed tuples of plain values: reading one back is

@@ -185,12 +185,7 @@ def load_site(
     if not content_dir.is_dir():
         raise SiteError("no content folder", path=content_dir,
                         hint="run `liveblog import CAPTURE` first")
-    folders: dict[str, list[str]] = {}
-    for rel in listing if listing is not None else _listing(content_dir):
-        folder, slash, name = rel.partition("/")
-        if slash and "/" not in name and not folder.startswith(".") and not name.startswith("."):
-            if name.endswith(".md"):
-                folders.setdefault(folder, []).append(name)
+    folders = _blog_folders(listing if listing is not None else _listing(content_dir))
     blogs: list[Blog] = []
     posts: list[PostEntry] = []
     seen: dict[str, str] = {}
@@ -216,6 +211,24 @@ def load_site(
             if progress is not None:
                 progress(1)
     return make_site(blogs, posts, tz)
+
+
+def _blog_folders(listing: Iterable[str]) -> dict[str, list[str]]:
+    """The .md files of each blog folder, by folder, of a listing of content/."""
+    folders: dict[str, list[str]] = {}
+    for rel in listing:
+        folder, slash, name = rel.partition("/")
+        if slash and "/" not in name and not folder.startswith(".") and not name.startswith("."):
+            if name.endswith(".md"):
+                folders.setdefault(folder, []).append(name)
+    return folders
+
+
+def post_files(listing: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, blog) of every post file load_site reads from this listing, in its order."""
+    folders = _blog_folders(listing)
+    return [(f"{folder}/{name}", sys.intern(folder)) for folder in sorted(folders)
+            for name in sorted(folders[folder]) if name != BLOG_FILE]
 
 
 def _listing(content_dir: Path) -> Iterator[str]:

@@ -1,4 +1,5 @@
-"""A fork-based worker pool for rendering pages in parallel.
+"""A fork-based worker pool for rendering pages in parallel (and, on a cold
+build, for parsing the post files: commands/build.py).
 
 Forked children inherit the parent's state (the renderer, the page specs,
 the loaded site), so nothing goes out but a shared counter, and only small
@@ -60,7 +61,7 @@ def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], j
                 try:
                     kind, payload = ready.recv()
                 except EOFError:  # the worker died without a word (killed, out of memory)
-                    raise RuntimeError("a render worker ended without reporting (killed?)") from None
+                    raise RuntimeError("a worker process ended without reporting (killed?)") from None
                 if kind == "batch":
                     yield payload
                 elif kind == "done":
@@ -68,7 +69,7 @@ def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], j
                 elif kind == "error":
                     raise SiteError(*payload)
                 else:
-                    raise RuntimeError(f"a render worker failed:\n{payload}")
+                    raise RuntimeError(f"a worker process failed:\n{payload}")
     finally:
         for process in processes:
             if process.is_alive():
