@@ -140,6 +140,28 @@ def test_resident_builds_equal_clean_after_every_change(site: Path, tmp_path: Pa
     assert not any(path.name.endswith(".new") for path in out.rglob("*"))  # no temporary file left
 
 
+def test_a_failed_resident_build_leaves_no_page_it_added(site: Path, tmp_path: Path) -> None:
+    """serve's folder is written in place: a build that fails after writing a new
+    topic's page removes it, and the next good build is a clean build's equal."""
+    out = tmp_path / "served"
+    resident = Resident()
+    build(site, output=out, resident=resident)
+    folder = out.stat().st_ino
+    post = post_file(site, "0906")
+    good = post.read_text(encoding="utf-8")
+    edit(post, "topics: [", "topics: [A topic never seen before, ")
+    (site / "templates" / "404.html").write_text("{{ nope.x }}")  # rendered last, after the topic pages
+    with pytest.raises(SiteError):
+        build(site, output=out, resident=resident)
+    assert not (out / "topics" / "a-topic-never-seen-before").exists()
+    post.write_text(good, encoding="utf-8")
+    (site / "templates" / "404.html").unlink()
+    build(site, output=out, resident=resident)
+    clean = build(site, output=tmp_path / "clean", full=True)
+    assert comparable(snapshot(out)) == comparable(snapshot(clean.output))
+    assert out.stat().st_ino == folder  # written where it is, never a new tree swapped in
+
+
 def test_a_resident_rebuild_after_one_edit_parses_one_file_and_keeps_no_state_file(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.content.read as read

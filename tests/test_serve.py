@@ -151,6 +151,24 @@ def test_after_an_edit_the_pages_reload_first_and_the_search_index_follows(serve
     assert not any(TITLE.encode() in fragment for fragment in fragments)
 
 
+def test_a_broken_save_while_the_search_index_waits_is_reported_once(served: Served) -> None:
+    """A failed build leaves no index pending: retried every quiet second, it would
+    repeat the error and reload every open page each time."""
+    post = served.root / POST
+    good = post.read_text(encoding="utf-8")
+    builds = served.output().count("built ")
+    edit(post, f"title: {TITLE}", "title: Waiting for the index")
+    served.wait_for(lambda: served.output().count("built ") > builds, "the edit's build")
+    post.write_text(good.replace("title: No date", "title: [No date", 1), encoding="utf-8")  # within the second
+    served.wait_for(lambda: "Error:" in served.output(), "the broken save's error")
+    time.sleep(4)
+    assert served.output().count("Error:") == 1, served.output()
+    builds = served.output().count("built ")
+    post.write_text(good, encoding="utf-8")  # as the index was made: nothing to index again
+    served.wait_for(lambda: served.output().count("built ") > builds, "the build after the fix")
+    assert served.output().count("Error:") == 1
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -294,7 +312,7 @@ def test_the_base_path_without_its_slash_redirects_to_it(served: Served) -> None
 def test_a_raw_capture_is_served_as_plain_text_never_as_its_own_type(served: Served, name: str) -> None:
     (served.root / "captures" / name).write_text("<svg xmlns='http://www.w3.org/2000/svg'>"
                                                  "<script>alert(1)</script></svg>")
-    served.wait_for(lambda: content_type(served, f"captures/{name}.txt") is not None, "the rebuild")
+    served.wait_for(lambda: content_type(served, f"captures/{name}.txt") is not None, "the rebuild", seconds=20)
     assert content_type(served, f"captures/{name}.txt") == "text/plain; charset=utf-8"
     assert content_type(served, f"captures/{name}") is None
 

@@ -61,6 +61,7 @@ class Resident:
     (publish/atomic.py `replace_in_place`)."""
 
     records: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    loaded: bool = False  # a load of content/ went through: `records` cover every file
     state: BuildState | None = None
     references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     search_pending: bool = False  # a build with `search_later` left the bundle out of date
@@ -119,7 +120,9 @@ def build(
     `resident`: what the caller keeps between its builds into `output` (serve's).
     `search_later`: write the pages but leave an outdated search bundle as it is
     (the report says `search_pending`); the next build without it indexes. serve
-    reloads the open pages first and re-indexes once the edits pause."""
+    reloads the open pages first and re-indexes once the edits pause. (A build
+    that has to start afresh, its output's manifest touched, has no bundle to
+    keep: search answers nothing until that next build.)"""
     started = time.perf_counter()
     config = load_config(site_dir, base_url=base_url, replay=replay)
     root = config.root
@@ -158,7 +161,8 @@ def build(
     if state is not None and not index_now and _nothing_to_do(state, settings, inputs, found):
         return BuildReport(output=out, files=len(state.hashes), written=(), removed=(),
                            incremental=True, posts=state.counts[0], days=state.counts[1],
-                           topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes)
+                           topics=state.counts[2], seconds=time.perf_counter() - started, notes=notes,
+                           search_pending=resident is not None and resident.search_pending)
 
     # Imported here, not at the top: a no-op build never needs them (about 0.2 s).
     from generator.content.cache import ContentStore
@@ -169,8 +173,7 @@ def build(
     try:
         collector.loading()
         site, posts = _load(config, store, drafts=drafts, whole_posts_up_to=whole_posts_up_to,
-                            records=resident.records if resident is not None else None, jobs=workers or 1,
-                            parse_parallel_from=parse_parallel_from)
+                            resident=resident, jobs=workers or 1, parse_parallel_from=parse_parallel_from)
         del stamps
         collector.loaded()
         written = _render_and_write(config, site, posts, state, found, out, settings,
@@ -200,22 +203,24 @@ def _nothing_to_do(state: BuildState, settings: str, inputs: str, found: dict[st
 
 
 def _load(config: Config, store: ContentStore, *, drafts: bool, whole_posts_up_to: int,
-          records: dict[str, tuple[tuple[int, int], Any]] | None, jobs: int,
-          parse_parallel_from: int) -> tuple[Site, PostSource]:
+          resident: Resident | None, jobs: int, parse_parallel_from: int) -> tuple[Site, PostSource]:
     """content/ → the Site model, and the source pages read whole posts from
-    (`records`: a resident caller's parsed files, kept between its builds)."""
+    (`resident`: a caller that keeps the parsed files between its builds)."""
     from generator.content.cache import Remembered
     from generator.content.read import PostReader, load_site
 
     listing = store.stamps
     keep_whole = len(listing) <= whole_posts_up_to
-    if records is None and jobs > 1:
+    if resident is None and jobs > 1:
         _parse_in_parallel(config.root / CONTENT_DIR, store, jobs, parse_parallel_from, keep_whole)
-    cache = Remembered(store, records, keep_whole=keep_whole) if records is not None else store
+    cache = (Remembered(store, resident.records, keep_whole=keep_whole, complete=resident.loaded)
+             if resident is not None else store)
     site = load_site(config.root / CONTENT_DIR, config.tz(), drafts=drafts, cache=cache,
                      keep_whole=keep_whole, listing=listing)
     if isinstance(cache, Remembered):
+        assert resident is not None
         cache.forget_gone()
+        resident.loaded = True
     store.loaded()  # whole posts parsed now are read back while their pages render (100,000 posts: 60 MB)
     return site, PostReader(store)
 
@@ -227,18 +232,17 @@ def _parse_in_parallel(content_dir: Path, store: ContentStore, jobs: int, parse_
     the cache, and load_site then finds every post there. On a SiteError the
     files are left to load_site, which reports the first bad one, in order, as a
     serial build would."""
-    import threading
-
     from generator.content.cache import parse_packed
     from generator.content.read import post_files
-    from generator.render.pool import fan_out_stream
+    from generator.render.pool import can_fork, fan_out_stream
 
-    if threading.active_count() > 1:
-        return  # forking is safe only without other threads
-    wanted = set(store.missing([rel for rel, _blog in post_files(store.stamps)]))
+    if not can_fork():
+        return
+    files = post_files(store.stamps)
+    wanted = set(store.missing([rel for rel, _blog in files]))
     if len(wanted) < parse_from:
         return
-    todo = [(rel, blog) for rel, blog in post_files(store.stamps) if rel in wanted]
+    todo = [(rel, blog) for rel, blog in files if rel in wanted]
     try:
         for rows in fan_out_stream(jobs, len(todo), lambda: iter(todo),
                                    lambda item: parse_packed(content_dir, *item)):
@@ -281,7 +285,7 @@ def _render_and_write(config: Config, site: Site, posts: PostSource, state: Buil
         if pending and not search_later:
             from generator.commands.search import refresh_bundle
 
-            done = refresh_bundle(plan, done, out, root, config.language)
+            done = refresh_bundle(plan, done, out, root, config.language, in_place=resident is not None)
             pending = False
     finally:
         renderer.close()

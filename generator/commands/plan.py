@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from generator.publish.atomic import (Data, Files, Placed, Target, publish, repl
                                       update_in_place)
 from generator.publish.state import BuildState, output_stats
 from generator.render.jinja import Renderer
+from generator.render.pool import can_fork
 from generator.site.depends import signature
 from generator.site.feeds import feed_pages, robots_page, sitemap_entry, sitemap_pages
 from generator.site.pages import PageSpec, site_pages
@@ -188,8 +188,7 @@ class BuildPlan:
         """Every output to write, rendered pages first, then the copies. On `jobs`
         workers, they write the pages into `target` themselves (only records come back)."""
         files: Iterable[tuple[str, Data | Placed]]
-        if jobs > 1 and self.pages >= parallel_from and threading.active_count() == 1:
-            # Forking is safe only without other threads (`serve` builds on one thread).
+        if jobs > 1 and self.pages >= parallel_from and can_fork():
             files = renderer.render_parallel(self.pages, self.specs, jobs, target.place)
         else:
             files = renderer.render_all(self.specs())

@@ -19,14 +19,16 @@ from pathlib import Path
 from generator.commands.plan import BUNDLE, BuildPlan, Written
 from generator.core.errors import SiteError
 from generator.core.paths import STATE_DIR
-from generator.publish.atomic import link_or_copy, make_folder, tree_files, update_in_place
+from generator.publish.atomic import link_or_copy, make_folder, replace_in_place, tree_files, update_in_place
 from generator.publish.state import output_stats
 from generator.search.pagefind import write_bundle
 
 
-def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, language: str) -> Written:
-    """Index the post pages now in `out` and move the new bundle in; return what the
-    build wrote, the bundle included. `plan.wanted` then lists the new bundle."""
+def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, language: str, *,
+                   in_place: bool = False) -> Written:
+    """Index the post pages now in `out` and move the new bundle in (`in_place`: each
+    file replaced where it is, as serve's builds write); return what the build wrote,
+    the bundle included. `plan.wanted` then lists the new bundle."""
     scratch = root / STATE_DIR
     try:
         scratch.mkdir(parents=True, exist_ok=True)
@@ -45,7 +47,7 @@ def refresh_bundle(plan: BuildPlan, done: Written, out: Path, root: Path, langua
             del plan.wanted[rel]
         for rel in files:
             plan.wanted[rel] = plan.search_signature
-        written, hashes, removed = update_in_place(
+        written, hashes, removed = (replace_in_place if in_place else update_in_place)(
             ((rel, path.read_bytes()) for rel, path in sorted(files.items())),
             (rel for rel in old if rel not in files), out, done.hashes)
     finally:

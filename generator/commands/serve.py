@@ -88,22 +88,33 @@ def serve(
     live = Live()
     resident = Resident()  # the parsed content, the last state: kept between rebuilds
 
+    def attempt(search_later: bool) -> BuildReport | None:
+        """One build under the site lock; an error is told in the terminal and, when it
+        is new, on the open pages. A failed build leaves no search index pending (the
+        next good build says again whether one is): retrying it every quiet second
+        would repeat the error and reload every open page each time."""
+        try:
+            with site_lock(config.root, lock_timeout, waiting=log):
+                return build(site_dir, output=out_dir, base_url=local_base, resident=resident,
+                             search_later=search_later)
+        except SiteError as error:
+            log(f"Error: {error}")
+            message = str(error)
+        except Exception as error:  # a bug must not take the server down
+            log("".join(traceback.format_exception(error)).rstrip())
+            message = f"internal error: {error!r} (see the terminal)"
+        resident.search_pending = False
+        if message != live.error:
+            live.publish(message)
+        return None
+
     def rebuild(search_later: bool = True) -> None:
         """Build; the open pages reload. After an edit the search bundle is left as it
         is (`search_later`): Pagefind takes about 2 ms a post page (22 s for 10,000),
         and the pages should not wait for it. `index` runs once the edits pause."""
         started = time.perf_counter()
-        try:
-            with site_lock(config.root, lock_timeout, waiting=log):
-                report = build(site_dir, output=out_dir, base_url=local_base, resident=resident,
-                               search_later=search_later)
-        except SiteError as error:
-            log(f"Error: {error}")
-            live.publish(str(error))
-            return
-        except Exception as error:  # a bug must not take the server down
-            log("".join(traceback.format_exception(error)).rstrip())
-            live.publish(f"internal error: {error!r} (see the terminal)")
+        report = attempt(search_later)
+        if report is None:
             return
         if on_build is not None:
             on_build(report)
@@ -116,17 +127,11 @@ def serve(
         if not resident.search_pending:
             return
         started = time.perf_counter()
-        try:
-            with site_lock(config.root, lock_timeout, waiting=log):
-                build(site_dir, output=out_dir, base_url=local_base, resident=resident)
-        except SiteError as error:
-            log(f"Error: {error}")
-            live.publish(str(error))
-            return
-        except Exception as error:  # a bug must not take the server down
-            log("".join(traceback.format_exception(error)).rstrip())
+        if attempt(search_later=False) is None:
             return
         log(f"search index updated in {time.perf_counter() - started:.2f} s")
+        if live.error is not None:
+            live.publish(None)  # an earlier failure (the lock, say) is over
 
     server = Server((host, port), out_dir, base_path, live, log)
     server.socket.close()

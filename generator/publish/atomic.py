@@ -58,6 +58,9 @@ class Target:
     stage: Path
     out_dir: Path
     previous: Mapping[str, str] | None = None  # rel -> sha256 of outputs still as written
+    # Files go straight into out_dir, each written beside itself under a dot-name and
+    # then os.replace'd (replace_in_place: a private output); stage is out_dir then.
+    in_place: bool = False
 
     def place(self, rel: str, data: Data, made: set[str]) -> Placed:
         """Write `data` at `rel` in the staging folder (unless the output already holds
@@ -67,10 +70,14 @@ class Target:
         if self.previous is not None and self.previous.get(rel) == digest and (self.out_dir / rel).is_file():
             return Placed(digest, None)
         make_folder(self.stage, rel, made)
-        with open(f"{self.stage}/{rel}", "wb") as handle:
+        final = f"{self.stage}/{rel}"
+        path = f"{self.stage}/{rel.rpartition('/')[0]}/.{rel.rpartition('/')[2]}.new" if self.in_place else final
+        with open(path, "wb") as handle:
             handle.write(data)
             handle.flush()
             stat = os.fstat(handle.fileno())
+        if self.in_place:
+            os.replace(path, final)
         return Placed(digest, (stat.st_mtime_ns, stat.st_size))
 
 
@@ -249,17 +256,17 @@ def replace_in_place(
     staged tree: an edit costs its own pages, not a link per file of the site.
     While it runs, a reader may get some pages of the last build and some of
     this one (each page whole); the dev server's pages reload only after it.
-    A build that fails leaves the files it replaced, which the next build finds
-    changed (their stats) and renders again. Same arguments and result as
-    `update_in_place`."""
+    A build that fails removes the files it added (no build recorded them) and
+    leaves those it replaced, which the next build finds changed (their stats)
+    and renders again. Same arguments and result as `update_in_place`."""
     out_dir = out_dir.absolute()
     hashes = dict(previous)
-    target = Target(out_dir, out_dir, previous)
+    target = Target(out_dir, out_dir, previous, in_place=True)
     written: list[str] = []
     made: set[str] = {""}
     try:
         for rel, data in files(target) if callable(files) else files:
-            placed = data if isinstance(data, Placed) else _replace(target, rel, data, made)
+            placed = data if isinstance(data, Placed) else target.place(rel, data, made)
             if placed.stat is None:
                 continue
             hashes[rel] = placed.sha256
@@ -271,27 +278,27 @@ def replace_in_place(
         temp = out_dir / f".{MANIFEST}.new"
         write_manifest(temp, hashes)
         os.replace(temp, out_dir / MANIFEST)
-    except OSError as error:
-        where = getattr(error, "filename", None) or out_dir
-        raise SiteError(f"cannot write the changes: {error.strerror or error}", path=where) from None
+    except BaseException as error:
+        for rel in written:
+            if rel not in previous:
+                _remove_with_empty_folders(out_dir, rel)
+        if isinstance(error, OSError):
+            where = getattr(error, "filename", None) or out_dir
+            raise SiteError(f"cannot write the changes: {error.strerror or error}", path=where) from None
+        raise
     return written, hashes, gone
 
 
-def _replace(target: Target, rel: str, data: Data, made: set[str]) -> Placed:
-    """`data` at `rel` in the output, replacing the file there at once (unless equal)."""
-    _refuse_unsafe(target.out_dir, rel)
-    digest = sha256_bytes(data)
-    final = Path(target.out_dir, rel)
-    if target.previous is not None and target.previous.get(rel) == digest and final.is_file():
-        return Placed(digest, None)
-    make_folder(target.out_dir, rel, made)
-    temp = final.with_name(f".{final.name}.new")
-    with open(temp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        stat = os.fstat(handle.fileno())
-    os.replace(temp, final)
-    return Placed(digest, (stat.st_mtime_ns, stat.st_size))
+def _remove_with_empty_folders(root: Path, rel: str) -> None:
+    """`rel` under `root` removed, and each of its folders left empty by that."""
+    Path(root, rel).unlink(missing_ok=True)
+    folder = Path(root, rel).parent
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty, or gone
+        folder = folder.parent
 
 
 def _stage(out_dir: Path, failure: str) -> Path:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -28,6 +29,12 @@ from generator.core.errors import SiteError
 
 T = TypeVar("T")
 BLOCK = 96  # consecutive indices a worker takes at a time (a day's pages and posts, about)
+
+
+def can_fork() -> bool:
+    """Whether this process may fork workers: only without other threads (one of them
+    could hold a lock the children would inherit held; `serve` builds on a thread)."""
+    return threading.active_count() == 1
 
 
 def fan_out_stream(workers: int, count: int, items: Callable[[], Iterator[T]], job: Callable[[T], Any],
